@@ -1,0 +1,65 @@
+# mlbench: two commands on a fresh machine with Python 3.11:
+#   make demo   creates .venv, installs mlbench, runs the main job end to end
+#   make test   same set-up, then the whole test suite (notebooks, pytest, library in sync with nbs/)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help setup browser demo test sync-check nbtest pytest export bench clean
+
+help:
+	@echo "make demo    set up .venv and run 'mlbench demo' (data -> model -> reports/index.html)"
+	@echo "make test    set up .venv and Chromium, then run every test"
+	@echo "make export  regenerate mlbench/ from nbs/ (nbdev-export) and clean the notebooks"
+	@echo "make bench   run the benchmarks in bench/"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Headless Chromium for the offline-page tests (Debian packages; Playwright drives it, never downloads one).
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "installing Debian chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null; \
+	fi
+	@"$(CHROMIUM)" --version
+
+demo: $(STAMP)
+	@start=$$(date +%s); $(BIN)/mlbench demo; echo "make demo: $$(( $$(date +%s) - start )) s"
+
+export: $(STAMP)
+	cd nbs && ../$(BIN)/nbdev-export && ../$(BIN)/nbdev-clean
+
+# The library must be exactly what nbdev-export writes from the notebooks, and the notebooks clean.
+sync-check: $(STAMP)
+	@tmp=$$(mktemp -d); cp -r mlbench nbs "$$tmp"/; \
+	(cd nbs && ../$(BIN)/nbdev-export && ../$(BIN)/nbdev-clean) >/dev/null; \
+	if ! diff -r -q -x __pycache__ "$$tmp/mlbench" mlbench; then \
+	  echo "mlbench/ differs from what nbdev-export writes from nbs/: run 'make export' and commit both"; exit 1; fi; \
+	if ! diff -r -q -x .ipynb_checkpoints "$$tmp/nbs" nbs; then \
+	  echo "notebooks are not clean: run 'make export' and commit"; exit 1; fi; \
+	rm -rf "$$tmp"; echo "mlbench/ is in sync with nbs/"
+
+nbtest: $(STAMP)
+	cd nbs && ../$(BIN)/nbdev-test --n-workers 2 --timing
+
+pytest: $(STAMP) browser
+	$(BIN)/pytest -q tests
+
+test: sync-check nbtest pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_pipeline.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,127 @@
+"""The `mlbench` command: --help everywhere, and bad input as one line on stderr with exit status 2."""
+import json, subprocess, sys, textwrap, time
+
+import pandas as pd
+import pytest
+
+from conftest import run_mlbench
+
+COMMANDS = ["demo", "ingest", "train", "evaluate", "models", "runs", "render"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    proc = run_mlbench(command, "--help")
+    assert proc.returncode == 0 and proc.stdout.startswith(f"usage: mlbench {command}")
+
+
+def test_top_level_help_lists_commands():
+    out = run_mlbench("--help").stdout
+    assert all(c in out for c in COMMANDS)
+
+
+def assert_one_line_error(proc, *fragments):
+    "Exit 2, one line on stderr starting 'mlbench', no traceback, containing each fragment"
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mlbench"), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for f in fragments: assert f in lines[0], (f, lines[0])
+
+
+@pytest.fixture
+def ws(tmp_path):
+    "A workspace with a small churn-like table, a 3-class column and an empty file beside it"
+    rng = pd.Series(range(400))
+    df = pd.DataFrame({"customer_id": rng, "signup_at": pd.date_range("2025-01-01", periods=400, freq="h"),
+                       "x": (rng % 17).astype(float), "plan": (rng % 3).map({0: "basic", 1: "pro", 2: "team"}),
+                       "label": ((rng * 7919) % 5 == 0).astype(int), "three": rng % 3, "outcome": (rng % 2).map({0: "stayed", 1: "churned"})})
+    df.to_csv(tmp_path/"t.csv", index=False)
+    (tmp_path/"empty.csv").write_text("a,b\n")
+    path = tmp_path/"ws.duckdb"
+    proc = run_mlbench("ingest", tmp_path/"t.csv", "--table", "t", "--workspace", path)
+    assert proc.returncode == 0, proc.stderr
+    assert "400 rows" in proc.stdout and "snapshot snap_" in proc.stdout
+    return path
+
+
+def test_missing_file(tmp_path):
+    assert_one_line_error(run_mlbench("ingest", tmp_path/"nope.csv", "--table", "t", "--workspace", tmp_path/"w.duckdb"), "file not found")
+
+
+def test_empty_data_set_is_refused_and_not_ingested(ws, tmp_path):
+    assert_one_line_error(run_mlbench("ingest", tmp_path/"empty.csv", "--table", "e", "--workspace", ws), "has no rows")
+    runs = json.loads(run_mlbench("runs", "--json", "--workspace", ws).stdout)
+    assert [r["status"] for r in runs if r["command"] == "ingest"].count("failed") == 1
+
+
+def test_unknown_table_column_and_target(ws):
+    assert_one_line_error(run_mlbench("train", "--table", "orders", "--target", "label", "--workspace", ws), "unknown table 'orders'")
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "churn", "--workspace", ws), "unknown target column 'churn'")
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "label", "--features", "x,nope", "--workspace", ws),
+                          "unknown feature column 'nope'")
+
+
+def test_target_that_is_not_binary(ws):
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "three", "--workspace", ws),
+                          "has 3 distinct values", "a binary classifier needs 2")
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "outcome", "--workspace", ws), "needs 0/1 or true/false")
+
+
+def test_train_then_evaluate_a_custom_table(ws, tmp_path):
+    proc = run_mlbench("train", "--table", "t", "--target", "label", "--name", "small", "--quiet", "--workspace", ws)
+    assert proc.returncode == 0, proc.stderr
+    assert "registered small:1 (xgboost)" in proc.stdout and "registered small_baseline:1 (logistic)" in proc.stdout
+    assert "identifier-like columns left out: customer_id" in proc.stderr
+    out = tmp_path/"reports"/"small"
+    proc = run_mlbench("evaluate", "--model", "small:1", "--out", out, "--quiet", "--workspace", ws)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((out/"evaluation.json").read_text())
+    assert data["provenance"]["model"] == "small:1" and data["comparison"]["baseline"] == "small_baseline:1"
+    assert (tmp_path/"reports"/"index.html").read_text().count("small:1") == 1
+
+
+def test_model_reference_that_does_not_exist(ws, tmp_path):
+    out = tmp_path/"r"
+    assert_one_line_error(run_mlbench("evaluate", "--model", "churn:3", "--out", out, "--workspace", ws), "model 'churn:3' is not in the registry")
+    assert not out.exists(), "a failed evaluation must leave no report folder"
+
+
+def test_bad_arguments_are_one_line_too(ws):
+    assert_one_line_error(run_mlbench("evaluate", "--workspace", ws), "--model")
+    assert_one_line_error(run_mlbench("evaluate", "--model", "m", "--threshold", "abc", "--workspace", ws), "invalid float value")
+
+
+def test_missing_workspace_for_listing(tmp_path):
+    assert_one_line_error(run_mlbench("models", "--workspace", tmp_path/"none.duckdb"), "does not exist")
+
+
+def test_workspace_locked_by_another_process(ws):
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(ws)!r})
+        print("locked", flush=True)
+        time.sleep(60)
+        """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert_one_line_error(run_mlbench("ingest", ws.parent/"t.csv", "--table", "u", "--workspace", ws), "is locked by another process")
+        assert_one_line_error(run_mlbench("models", "--workspace", ws), "is locked by another process")
+    finally:
+        holder.kill(); holder.wait()
+    assert run_mlbench("models", "--workspace", ws).returncode == 0
+
+
+def test_workspace_from_environment(ws):
+    proc = run_mlbench("runs", env={"MLBENCH_WORKSPACE": str(ws)})
+    assert proc.returncode == 0 and "ingest" in proc.stdout
+
+
+def test_render_an_executed_notebook(demo, tmp_path):
+    dest = tmp_path/"again.html"
+    proc = run_mlbench("render", demo["report"]/"evaluation.ipynb", "--out", dest, "--renderer", "nbconvert")
+    assert proc.returncode == 0, proc.stderr
+    assert "rendered by nbconvert" in proc.stdout and "Plotly.newPlot" in dest.read_text()
+    assert_one_line_error(run_mlbench("render", tmp_path/"none.ipynb"), "notebook not found")
+    assert_one_line_error(run_mlbench("render", demo["report"]/"evaluation.ipynb", "--renderer", "quarto", "--out", tmp_path/"q.html"),
+                          "quarto") if not __import__("shutil").which("quarto") else None

@@ -1,0 +1,58 @@
+"""`mlbench demo`: the main job end to end, with the default workspace and reports folder, and reproducible."""
+import json
+
+from conftest import run_mlbench
+
+
+def test_demo_writes_report_json_html_and_index(demo):
+    report = demo["report"]
+    assert sorted(p.name for p in report.iterdir()) == ["evaluation.html", "evaluation.ipynb", "evaluation.json"]
+    data = json.loads((report/"evaluation.json").read_text())
+    assert data["kind"] == "evaluation" and data["task"] == "binary" and data["split"] == "test"
+    assert set(data["metrics"]) == {"roc_auc", "pr_auc", "log_loss", "brier", "accuracy", "precision", "recall", "f1"}
+    assert data["metrics"]["roc_auc"]["value"] > 0.75
+    assert data["comparison"]["baseline"] == "churn_xgb_baseline:1"
+    prov = data["provenance"]
+    assert prov["model"] == "churn_xgb:1" and prov["data_snapshot"].startswith("snap_")
+    assert prov["renderer"].startswith("nbconvert ") and prov["packages"]["xgboost"]
+    index = (demo["reports"]/"index.html").read_text()
+    assert 'href="evaluation-churn_xgb-v1/evaluation.html"' in index
+
+
+def test_page_names_renderer_snapshot_model_and_time(demo):
+    data = json.loads((demo["report"]/"evaluation.json").read_text())
+    page = (demo["report"]/"evaluation.html").read_text()
+    assert 'name="mlbench-renderer" content="nbconvert' in page and "Rendered by nbconvert" in page
+    for text in (data["provenance"]["data_snapshot"], "churn_xgb:1", data["provenance"]["created_at"]):
+        assert text in page
+    assert page.count("Plotly.newPlot") == 2
+    assert page.count("plotly.js v") == 1, "plotly.js must be inlined exactly once"
+
+
+def test_models_and_runs_list_what_the_demo_did(demo):
+    models = run_mlbench("models", "--json", cwd=demo["root"])
+    assert models.returncode == 0, models.stderr
+    rows = json.loads(models.stdout)
+    assert {(r["name"], r["version"], r["kind"]) for r in rows} == {("churn_xgb", 1, "xgboost"), ("churn_xgb_baseline", 1, "logistic")}
+    runs = json.loads(run_mlbench("runs", "--json", cwd=demo["root"]).stdout)
+    assert sorted(r["command"] for r in runs) == ["evaluate", "ingest", "train"]
+    assert {r["status"] for r in runs} == {"succeeded"}
+
+
+def test_artifacts_are_xgboost_ubj_and_json_never_pickle(demo):
+    models = demo["workspace"].parent/"models"
+    files = sorted(p.relative_to(models).as_posix() for p in models.rglob("*") if p.is_file())
+    assert files == ["churn_xgb/v1/model.ubj", "churn_xgb_baseline/v1/model.json"]
+    assert not list(demo["root"].rglob("*.pkl")) and not list(demo["root"].rglob("*.pickle"))
+    json.loads((models/"churn_xgb_baseline"/"v1"/"model.json").read_text())
+
+
+def test_demo_twice_gives_same_hash_sha_and_metrics(demo, tmp_path):
+    again = run_mlbench("demo", "--quiet", "--workspace", tmp_path/"ws2.duckdb", "--out", tmp_path/"out", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    first = json.loads((demo["report"]/"evaluation.json").read_text())
+    second = json.loads((tmp_path/"out"/"evaluation-churn_xgb-v1"/"evaluation.json").read_text())
+    assert first["provenance"]["data_snapshot"] == second["provenance"]["data_snapshot"]
+    assert first["provenance"]["model_sha256"] == second["provenance"]["model_sha256"]
+    assert first["metrics"] == second["metrics"] and first["comparison"] == second["comparison"]
+    assert (tmp_path/"out"/"index.html").exists() and not (tmp_path/"reports").exists()
