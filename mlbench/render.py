@@ -85,7 +85,7 @@ def _render_quarto(nb_path: Path, dest: Path, quarto: str) -> str:
     with tempfile.TemporaryDirectory(prefix="mlbench-quarto-") as work:
         src = Path(work)/nb_path.name
         shutil.copy2(nb_path, src)
-        cmd = [quarto, "render", str(src), "--to", "html", "--no-execute", "-M", "embed-resources:true",
+        cmd = [quarto, "render", src.name, "--to", "html", "--no-execute", "-M", "embed-resources:true",
                "-M", "echo:false", "--output", f"{src.stem}.html"]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
         out = src.with_suffix(".html")

@@ -1,0 +1,45 @@
+"""Benchmark of the walking skeleton: snapshot hashing at 1M and 10M rows, training and the evaluation report.
+
+Run by hand or with `make bench`; prints one line per figure. Not part of `make test`.
+"""
+import resource, sys, tempfile, time
+from pathlib import Path
+
+from mlbench.demo_data import make_churn
+from mlbench.workspace import Workspace
+from mlbench.pipeline import train, evaluate
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label, fn):
+    start = time.perf_counter()
+    out = fn()
+    print(f"{label:<48} {time.perf_counter() - start:8.2f} s   peak RSS {peak_rss_mib():7.0f} MiB", flush=True)
+    return out
+
+
+def main(rows_big: int = 10_000_000):
+    tmp = Path(tempfile.mkdtemp(prefix="mlbench-bench-"))
+    ws_path = tmp/"ws.duckdb"
+    with Workspace(ws_path) as ws:
+        df = timed("make_churn(60,000)", lambda: make_churn(60_000))
+        timed("ingest 60,000 rows (DataFrame) + snapshot", lambda: ws.ingest(df, "customers"))
+        big = make_churn(1_000_000, seed=1)
+        timed("ingest 1,000,000 rows (DataFrame) + snapshot", lambda: ws.ingest(big, "customers_1m"))
+        del big
+        ws.con.execute(f"""CREATE OR REPLACE TABLE events AS SELECT range AS id, range % 1000 AS unit,
+            TIMESTAMP '2025-01-01' + to_seconds(range % 31536000) AS ts, random() AS value,
+            CASE WHEN range % 3 = 0 THEN 'a' WHEN range % 3 = 1 THEN 'b' ELSE 'c' END AS kind FROM range({rows_big})""")
+        timed(f"snapshot of {rows_big:,} rows (DuckDB only)", lambda: ws.snapshot("events"))
+    timed("train churn_xgb + baseline on 60,000 rows", lambda: train(ws_path, "customers", "churned", name="churn",
+                                                                     exclude=["gender"], progress=False))
+    timed("evaluation report (papermill + nbconvert)", lambda: evaluate(ws_path, "churn", out=tmp/"reports"/"eval",
+                                                                          progress=False))
+    print(f"workspace {ws_path} ({ws_path.stat().st_size / 2**20:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000)

@@ -1,0 +1,92 @@
+"""The Quarto render path. Quarto cannot be installed on CI machines, so these tests put a stand-in `quarto` on PATH
+that records how mlbench calls it and answers the way Quarto 1.7 does for a notebook with HTML outputs (the CDN
+tags from quarto-cli's src/core/jupyter/widgets.ts). They check mlbench's side of the contract: the command line,
+choosing Quarto when it is there, stripping what would load from the network, naming the renderer, and failing
+in one line. The project file is checked against the keys Quarto documents."""
+import json, os, stat, sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import run_mlbench
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FAKE_QUARTO = r'''#!PYTHON
+import json, sys
+from pathlib import Path
+args = sys.argv[1:]
+if args == ["--version"]:
+    print("1.7.34"); sys.exit(0)
+Path("CALLS").open("a").write(json.dumps({"args": args, "cwd": str(Path.cwd())}) + "\n")
+if "FAIL" in Path("MODE").read_text():
+    print("ERROR: pandoc exited with code 1", file=sys.stderr); sys.exit(1)
+nb = Path(args[1])
+out = Path(args[args.index("--output") + 1])
+body = "".join("".join(o.get("data", {}).get("text/html", [])) for c in json.loads(nb.read_text())["cells"]
+               for o in c.get("outputs", []))
+out.write_text("""<!DOCTYPE html><html><head><title>Model evaluation</title>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js" integrity="sha512-c3Nl8" crossorigin="anonymous"></script>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/jquery/3.5.1/jquery.min.js" integrity="sha512-bLT0" crossorigin="anonymous" data-relocate-top="true"></script>
+<script type="application/javascript" data-relocate-top="true">define('jquery', [],function() {return window.jQuery;})</script>
+</head><body><main><h1 class="title">Model evaluation</h1>""" + body + "</main></body></html>")
+'''
+
+
+@pytest.fixture
+def fake_quarto(tmp_path, monkeypatch):
+    "Put a stand-in `quarto` first on PATH; return (calls file, mode file)"
+    bindir = tmp_path/"bin"
+    bindir.mkdir()
+    calls, mode = tmp_path/"calls.jsonl", tmp_path/"mode"
+    mode.write_text("OK")
+    script = FAKE_QUARTO.replace("PYTHON", sys.executable).replace('"CALLS"', repr(str(calls))).replace('"MODE"', repr(str(mode)))
+    (bindir/"quarto").write_text(script)
+    (bindir/"quarto").chmod((bindir/"quarto").stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    return calls, mode
+
+
+def test_quarto_is_used_when_on_path_and_its_cdn_tags_are_stripped(demo, fake_quarto, tmp_path):
+    calls, _ = fake_quarto
+    dest = tmp_path/"evaluation.html"
+    proc = run_mlbench("render", demo["report"]/"evaluation.ipynb", "--out", dest, env={"PATH": os.environ["PATH"]})
+    assert proc.returncode == 0, proc.stderr
+    assert "rendered by quarto 1.7.34" in proc.stdout
+    (call,) = [json.loads(line) for line in calls.read_text().splitlines()]
+    args = call["args"]
+    assert args[:4] == ["render", "evaluation.ipynb", "--to", "html"] and "--no-execute" in args
+    assert ["-M", "embed-resources:true"] == args[args.index("-M"):args.index("-M") + 2]
+    page = dest.read_text()
+    assert "cdnjs" not in page and "define('jquery'" not in page
+    assert 'name="mlbench-renderer" content="quarto 1.7.34"' in page and "Plotly.newPlot" in page
+
+
+def test_a_failing_quarto_is_one_line_and_leaves_nothing(demo, fake_quarto, tmp_path):
+    _, mode = fake_quarto
+    mode.write_text("FAIL")
+    dest = tmp_path/"evaluation.html"
+    proc = run_mlbench("render", demo["report"]/"evaluation.ipynb", "--out", dest, env={"PATH": os.environ["PATH"]})
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert "quarto render failed" in proc.stderr and "--renderer nbconvert" in proc.stderr
+    assert not dest.exists()
+
+
+def test_quarto_project_file_renders_executed_notebooks_without_executing():
+    cfg = yaml.safe_load((ROOT/"reports"/"_quarto.yml").read_text())
+    assert set(cfg) == {"project", "format", "execute"}
+    assert cfg["project"]["type"] == "default"
+    assert "*/*.ipynb" in cfg["project"]["render"] and "!*/*.failed.ipynb" in cfg["project"]["render"]
+    assert cfg["format"]["html"]["embed-resources"] is True
+    assert cfg["execute"] == {"enabled": False, "echo": False, "warning": False}
+
+
+def test_template_front_matter_matches_the_project():
+    nb = json.loads((ROOT/"mlbench"/"templates"/"evaluation.ipynb").read_text())
+    raw = "".join(nb["cells"][0]["source"])
+    assert nb["cells"][0]["cell_type"] == "raw" and raw.startswith("---")
+    meta = yaml.safe_load(raw.strip().strip("-"))
+    assert meta["format"]["html"]["embed-resources"] is True and meta["echo"] is False
+    params = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(params) == 1
