@@ -77,7 +77,8 @@ def run_report(
         executed = staging/f"{kind}.ipynb"
         try:
             pm.execute_notebook(str(template), str(executed), parameters={**parameters, "output_dir": str(staging)},
-                                progress_bar=progress, kernel_name="python3", cwd=str(staging))
+                                progress_bar=progress, kernel_name="python3", cwd=str(staging),
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except pm.PapermillExecutionError as e:
             failed = out_dir/f"{kind}.failed.ipynb"
             shutil.copyfile(executed, failed)
