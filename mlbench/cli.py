@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--num-boost-round", type=int, default=1000, help="maximum boosting rounds (default: 1000)")
     p.add_argument("--early-stopping-rounds", type=int, default=50, help="rounds without improvement before stopping (default: 50)")
     p.add_argument("--no-baseline", action="store_true", help="do not train the logistic baseline")
-    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="XGBoost device (default: cpu)")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu",
+                   help="XGBoost device: cpu, cuda, or auto (cuda when a GPU is visible) (default: cpu)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #c002
 from __future__ import annotations
-import sys
+import sys, warnings
 from dataclasses import dataclass, asdict
 
 import numpy as np
@@ -22,7 +22,8 @@ from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, reg
 
 # %% auto #0
 __all__ = ['MAX_LEVELS', 'DEFAULT_XGB_PARAMS', 'TimeSplit', 'time_split', 'check_binary_target', 'infer_features', 'read_rows',
-           'category_levels', 'fit_xgboost', 'fit_logistic', 'TrainResult', 'train_models']
+           'category_levels', 'cuda_available', 'resolve_device', 'fit_xgboost', 'fit_logistic', 'TrainResult',
+           'train_models']
 
 # %% ../nbs/04_train.ipynb #c005
 @dataclass
@@ -147,17 +148,27 @@ class _RoundProgress(xgb.callback.TrainingCallback):
         self.bar.close()
         return model
 
-def _xgb_device(device: str) -> str:
-    if device not in ("cpu", "cuda"): raise InputError(f"device {device!r} is not known; use cpu or cuda")
-    if device == "cuda" and not xgb.build_info().get("USE_CUDA"):
-        raise InputError("device 'cuda' needs an XGBoost build with CUDA; this one has none. Use --device cpu")
-    return device
+def cuda_available() -> bool:
+    "True when this XGBoost can train on a visible CUDA GPU (a one-round probe on 8 rows)"
+    if not xgb.build_info().get("USE_CUDA"): return False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        xgb.train({"device": "cuda", "tree_method": "hist"}, xgb.DMatrix(np.arange(8.0).reshape(4, 2), label=[0, 1, 0, 1]), 1)
+    return not any("GPU" in str(w.message) for w in caught)
+
+def resolve_device(device: str) -> str:
+    "The XGBoost device to train on: `cpu`, `cuda` (refused without a GPU), or `auto` (cuda when there is one)"
+    if device not in ("auto", "cpu", "cuda"): raise InputError(f"device {device!r} is not known; use auto, cpu or cuda")
+    if device == "cpu": return "cpu"
+    if cuda_available(): return "cuda"
+    if device == "cuda": raise InputError("device 'cuda' asked for but XGBoost sees no CUDA GPU here; use --device cpu or auto")
+    return "cpu"
 
 def fit_xgboost(train: pd.DataFrame, valid: pd.DataFrame, spec: FeatureSpec, *, seed: int, params: dict | None = None,
                 num_boost_round: int = 1000, early_stopping_rounds: int = 50, device: str = "cpu",
                 progress: bool = True) -> tuple[XGBoostModel, dict]:
     "Train a booster on `train`, early-stopped on `valid`; return it and the parameters used"
-    p = {**DEFAULT_XGB_PARAMS, **(params or {}), "seed": seed, "device": _xgb_device(device)}
+    p = {**DEFAULT_XGB_PARAMS, **(params or {}), "seed": seed, "device": resolve_device(device)}
     model = XGBoostModel(None, spec)
     dtrain, dvalid = model.dmatrix(train, train[spec.target]), model.dmatrix(valid, valid[spec.target])
     model.booster = xgb.train(p, dtrain, num_boost_round=num_boost_round, evals=[(dvalid, "valid")],
