@@ -1,4 +1,4 @@
-"""Binary classification metrics with declared properties, checked once, computed by scikit-learn.
+"""Classification and regression metrics with declared properties, checked once, computed by scikit-learn.
 
 Docs: https://mlbench.github.io/mlbench/metrics.html.md"""
 
@@ -14,27 +14,39 @@ from sklearn import metrics as skm
 from .core import InputError
 
 # %% auto #0
-__all__ = ['METRICS', 'MetricInfo', 'check_binary_inputs', 'binary_metrics', 'roc_points', 'pr_points']
+__all__ = ['METRICS', 'TASKS', 'ECE_BINS', 'MetricInfo', 'task_metrics', 'check_binary_inputs', 'ece_score', 'binary_metrics',
+           'check_regression_inputs', 'regression_metrics', 'compute_metrics', 'roc_points', 'pr_points']
 
 # %% ../nbs/10_metrics.ipynb #c005
 @dataclass(frozen=True)
 class MetricInfo:
     "How to read a metric"
     name: str
+    task: str                    # "binary" or "regression"
     greater_is_better: bool
-    needs: str                   # "scores" or "labels" (scores cut at the threshold)
+    needs: str                   # "scores", "labels" (scores cut at the threshold) or "predictions"
     label: str                   # human name for reports
 
 METRICS = {m.name: m for m in [
-    MetricInfo("roc_auc", True, "scores", "ROC AUC"),
-    MetricInfo("pr_auc", True, "scores", "PR AUC (average precision)"),
-    MetricInfo("log_loss", False, "scores", "Log loss"),
-    MetricInfo("brier", False, "scores", "Brier score"),
-    MetricInfo("accuracy", True, "labels", "Accuracy"),
-    MetricInfo("precision", True, "labels", "Precision"),
-    MetricInfo("recall", True, "labels", "Recall"),
-    MetricInfo("f1", True, "labels", "F1"),
+    MetricInfo("roc_auc", "binary", True, "scores", "ROC AUC"),
+    MetricInfo("pr_auc", "binary", True, "scores", "PR AUC (average precision)"),
+    MetricInfo("log_loss", "binary", False, "scores", "Log loss"),
+    MetricInfo("brier", "binary", False, "scores", "Brier score"),
+    MetricInfo("ece", "binary", False, "scores", "Expected calibration error"),
+    MetricInfo("accuracy", "binary", True, "labels", "Accuracy"),
+    MetricInfo("precision", "binary", True, "labels", "Precision"),
+    MetricInfo("recall", "binary", True, "labels", "Recall"),
+    MetricInfo("f1", "binary", True, "labels", "F1"),
+    MetricInfo("rmse", "regression", False, "predictions", "RMSE"),
+    MetricInfo("mae", "regression", False, "predictions", "MAE"),
+    MetricInfo("r2", "regression", True, "predictions", "R²"),
 ]}
+TASKS = ("binary", "regression")
+
+def task_metrics(task: str) -> dict:
+    "The metrics of one task, in report order"
+    if task not in TASKS: raise InputError(f"unknown task {task!r}; use binary or regression")
+    return {k: m for k, m in METRICS.items() if m.task == task}
 
 # %% ../nbs/10_metrics.ipynb #c007
 def check_binary_inputs(
@@ -57,6 +69,15 @@ def check_binary_inputs(
     return y.astype(int), s
 
 # %% ../nbs/10_metrics.ipynb #c009
+ECE_BINS = 10
+
+def ece_score(y_true, y_score, *, bins: int = ECE_BINS) -> float:
+    "Expected calibration error: bin-count-weighted mean |positive rate - mean score| over equal-width score bins"
+    y, s = np.asarray(y_true, dtype=float), np.asarray(y_score, dtype=float)
+    idx = np.minimum((s * bins).astype(int), bins - 1)
+    gap = np.bincount(idx, weights=y, minlength=bins) - np.bincount(idx, weights=s, minlength=bins)
+    return float(np.abs(gap).sum() / len(y))
+
 def binary_metrics(
     y_true, y_score,
     *, threshold: float = 0.5,   # scores at or above it are predicted positive
@@ -67,11 +88,34 @@ def binary_metrics(
     return {
         "roc_auc": skm.roc_auc_score(y, s), "pr_auc": skm.average_precision_score(y, s),
         "log_loss": skm.log_loss(y, np.clip(s, 1e-15, 1 - 1e-15), labels=[0, 1]), "brier": skm.brier_score_loss(y, s),
+        "ece": ece_score(y, s),
         "accuracy": skm.accuracy_score(y, pred), "precision": skm.precision_score(y, pred, zero_division=0),
         "recall": skm.recall_score(y, pred, zero_division=0), "f1": skm.f1_score(y, pred, zero_division=0),
     }
 
-# %% ../nbs/10_metrics.ipynb #c014
+# %% ../nbs/10_metrics.ipynb #c016
+def check_regression_inputs(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    "Validate and convert regression targets and predictions"
+    y, p = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    if y.ndim != 1 or p.ndim != 1 or len(y) != len(p):
+        raise InputError(f"targets and predictions must be 1-d and of equal length; got shapes {y.shape} and {p.shape}")
+    if len(y) == 0: raise InputError("no rows to evaluate; the data set is empty")
+    if not (np.isfinite(y).all() and np.isfinite(p).all()):
+        raise InputError("targets and predictions must be finite numbers without missing values")
+    return y, p
+
+def regression_metrics(y_true, y_pred) -> dict:
+    "rmse, mae and r2 of one model"
+    y, p = check_regression_inputs(y_true, y_pred)
+    return {"rmse": skm.root_mean_squared_error(y, p), "mae": skm.mean_absolute_error(y, p), "r2": skm.r2_score(y, p)}
+
+def compute_metrics(task: str, y_true, y_score, *, threshold: float = 0.5) -> dict:
+    "Every metric of `task` for one model"
+    if task == "binary": return binary_metrics(y_true, y_score, threshold=threshold)
+    task_metrics(task)
+    return regression_metrics(y_true, y_score)
+
+# %% ../nbs/10_metrics.ipynb #c019
 def _thin(*arrays, max_points: int):
     n = len(arrays[0])
     if n <= max_points: return arrays
