@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(p)
     p.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: $MLBENCH_REPORTS or reports/)")
     p.add_argument("--rows", type=int, default=60_000, help="customers to generate, at least 50000 (default: 60000)")
-    p.add_argument("--seed", type=int, default=42, help="seed of the data and the model (default: 42)")
+    p.add_argument("--seed", type=int, default=42, help="seed of the data, the models and the resamples (default: 42)")
+    p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples for the intervals (default: 1000)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -74,16 +75,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
-    p = sub.add_parser("evaluate", help="publish the evaluation report of a registered model",
-                       description="Score a model and its baseline on the same rows and publish evaluation.ipynb, "
-                                   "evaluation.json and evaluation.html.")
-    p.add_argument("--model", required=True, help="model reference NAME[:VERSION]")
-    p.add_argument("--data", default=None, help="table to score (default: the model's training table)")
-    p.add_argument("--split", choices=["train", "valid", "test", "all"], default=None,
-                   help="rows to score (default: test on the training table, all elsewhere)")
-    p.add_argument("--baseline", default="auto", help="baseline model reference, auto (NAME_baseline) or none (default: auto)")
-    p.add_argument("--threshold", type=float, default=0.5, help="score cut for the label metrics (default: 0.5)")
+    p = sub.add_parser("evaluate", help="publish the evaluation readout of a model or of scored predictions",
+                       description="Score a registered model (or read scored predictions from any model) and publish "
+                                   "evaluation.ipynb, evaluation.json and evaluation.html: metrics with bootstrap intervals, "
+                                   "calibration, thresholds, segments, fairness, comparison with a baseline, SHAP "
+                                   "explanations, error analysis and quality gates. Exit status 1 when a gate fails.")
+    src = p.add_argument_group("what to evaluate (--model or --predictions)")
+    src.add_argument("--model", default="", help="registered model NAME[:VERSION]")
+    src.add_argument("--data", default=None, help="table to score (default: the model's training table)")
+    src.add_argument("--split", choices=["train", "valid", "test", "all"], default=None,
+                     help="rows to score (default: test on the training table, all elsewhere)")
+    src.add_argument("--baseline", default="auto", help="model to compare with: NAME[:VERSION], auto (NAME_baseline) or none")
+    src.add_argument("--predictions", default="", metavar="FILE", help="CSV or Parquet of scored predictions from any model")
+    src.add_argument("--target", default="", help="target column of --predictions")
+    src.add_argument("--score", default="", help="score (or prediction) column of --predictions")
+    src.add_argument("--baseline-score", default="", metavar="COL", help="baseline score column of --predictions")
+    src.add_argument("--task", choices=["auto", "binary", "regression"], default="auto", help="task (default: from the target)")
+    how = p.add_argument_group("how")
+    thr = how.add_mutually_exclusive_group()
+    thr.add_argument("--threshold", type=float, default=None, help="decision threshold (default: 0.5)")
+    thr.add_argument("--threshold-by", default=None, metavar="RULE", help="choose it: f1, cost:FP_COST,FN_COST or precision>=P")
+    how.add_argument("--segments", type=_csv, default=[], metavar="A,B", help="columns to slice metrics by")
+    how.add_argument("--sensitive", type=_csv, default=[], metavar="A,B", help="sensitive columns for fairness")
+    how.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (default: 1000)")
+    how.add_argument("--seed", type=int, default=0, help="seed of the resamples (default: 0)")
+    how.add_argument("--recalibrate", choices=["none", "isotonic", "platt"], default="none", help="show a cross-fitted recalibration")
+    how.add_argument("--gates", default=None, metavar="FILE", help="quality gates YAML; exit 1 when one fails")
+    how.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
     p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/evaluation-NAME-vVERSION)")
+    _renderer_arg(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _workspace_arg(p)
+
+    p = sub.add_parser("gate", help="check quality gates against a finished evaluation.json",
+                       description="Print the verdict of a gates file on an evaluation report. Exit status 0 when every "
+                                   "rule passes, 1 when one fails, 2 on bad input.")
+    p.add_argument("evaluation", help="evaluation.json")
+    p.add_argument("--gates", required=True, metavar="FILE", help="gates YAML file")
+    p.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+
+    p = sub.add_parser("card", help="publish the model card of a registered model",
+                       description="Publish model_card.ipynb, model_card.json and model_card.html: purpose and limits "
+                                   "(from --card-info), training data lineage, evaluation, fairness, calibration, top "
+                                   "features, gate verdict and reproducibility.")
+    p.add_argument("--model", required=True, help="registered model NAME[:VERSION]")
+    p.add_argument("--card-info", default=None, metavar="FILE", help="YAML with owners, intended_use, out_of_scope_uses, "
+                                                                     "limitations, ethical_considerations")
+    p.add_argument("--evaluation", default=None, metavar="JSON", help="evaluation.json to cite (default: the newest for the model)")
+    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/model_card-NAME-vVERSION)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
@@ -113,6 +152,18 @@ def _print_frame(df, as_json: bool, empty: str):
         with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
             print(df.to_string(index=False))
 
+def _print_verdict(results, as_json: bool) -> int:
+    "Print gate verdicts; 0 when all pass, 1 otherwise"
+    passed = all(r.passed for r in results)
+    if as_json: print(dumps_json({"passed": passed, "gates": [r.to_dict() for r in results]}))
+    else:
+        width = max((len(r.rule) for r in results), default=4)
+        for r in results:
+            value = "—" if r.value is None else f"{r.value:.4f}"
+            print(f"{'PASS' if r.passed else 'FAIL'}  {r.rule:<{width}}  {value:>8}  line {r.line}" + (f"  ({r.note})" if r.note else ""))
+        print(f"gates: {'PASS' if passed else 'FAIL'} ({sum(r.passed for r in results)} of {len(results)} rules pass)")
+    return 0 if passed else 1
+
 def _run(args) -> int:
     from mlbench import pipeline
     from mlbench.workspace import Workspace
@@ -120,9 +171,10 @@ def _run(args) -> int:
     from mlbench.render import render_html
     log = lambda msg: print(msg, file=sys.stderr)
     if args.command == "demo":
-        res = pipeline.run_demo(args.workspace, args.out, rows=args.rows, seed=args.seed, renderer=args.renderer,
-                                progress=not args.quiet, log=log)
-        print(f"report: {res.report.html}\nindex:  {res.index.resolve()}\ndone in {res.seconds:.1f} s (renderer: {res.report.renderer})")
+        res = pipeline.run_demo(args.workspace, args.out, rows=args.rows, seed=args.seed, bootstrap=args.bootstrap,
+                                renderer=args.renderer, progress=not args.quiet, log=log)
+        for name, rep in res.reports.items(): print(f"{name + ':':<12}{rep.html}")
+        print(f"{'index:':<12}{res.index.resolve()}\ndone in {res.seconds:.1f} s (renderer: {res.reports['champion'].renderer})")
     elif args.command == "ingest":
         snap = pipeline.ingest_file(args.workspace, args.file, args.table, time_column=args.time_column)
         print(f"{snap.table}: {snap.rows:,} rows, {len(snap.columns)} columns, snapshot {snap.snapshot_id}"
@@ -137,9 +189,22 @@ def _run(args) -> int:
             if r: print(f"registered {r.ref} ({r.kind}): valid ROC AUC {r.metrics['valid_roc_auc']:.4f}, "
                         f"test ROC AUC {r.metrics['test_roc_auc']:.4f}, sha256 {r.artifact_sha256[:12]}")
     elif args.command == "evaluate":
-        res = pipeline.evaluate(args.workspace, args.model, data=args.data, split=args.split, baseline=args.baseline,
-                                threshold=args.threshold, out=args.out, renderer=args.renderer, progress=not args.quiet)
+        res = pipeline.evaluate(args.workspace, args.model, predictions=args.predictions, target=args.target, score=args.score,
+                                baseline_score=args.baseline_score, task=args.task, data=args.data, split=args.split,
+                                baseline=args.baseline, threshold=args.threshold, threshold_by=args.threshold_by,
+                                segments=args.segments, sensitive=args.sensitive, bootstrap=args.bootstrap, seed=args.seed,
+                                recalibrate=args.recalibrate, gates=args.gates, explain=not args.no_explain, out=args.out,
+                                renderer=args.renderer, progress=not args.quiet)
         print(f"report: {res.html}\njson:   {res.json}\nrendered by {res.renderer} in {res.seconds:.1f} s")
+        if res.data["gates"]:
+            from mlbench.gates import GateResult
+            return _print_verdict([GateResult(**g) for g in res.data["gates"]], as_json=False)
+    elif args.command == "gate":
+        return _print_verdict(pipeline.gate(args.evaluation, args.gates), as_json=args.json)
+    elif args.command == "card":
+        res = pipeline.card(args.workspace, args.model, card_info=args.card_info, evaluation=args.evaluation, out=args.out,
+                            renderer=args.renderer, progress=not args.quiet)
+        print(f"model card: {res.html}\njson:       {res.json}")
     elif args.command == "models":
         with Workspace(args.workspace, read_only=True) as ws: _print_frame(list_models(ws), args.json, "no models registered")
     elif args.command == "runs":

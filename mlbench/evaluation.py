@@ -1,4 +1,4 @@
-"""Score a registered model and its baseline on the same rows, and assemble the numbers of the evaluation report.
+"""The evaluation readout: metrics with intervals, calibration, thresholds, segments, fairness, champion against challenger, explanations, error analysis and gates.
 
 Docs: https://mlbench.github.io/mlbench/evaluation.html.md"""
 
@@ -6,135 +6,421 @@ Docs: https://mlbench.github.io/mlbench/evaluation.html.md"""
 
 # %% ../nbs/19_evaluation.ipynb #c002
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import duckdb
 
-from .core import InputError, code_version, package_versions, utc_now
-from .workspace import Workspace, Snapshot, quote_ident
-from .registry import ModelRecord, get_model, load_model, list_models
+from .core import InputError, code_version, package_versions, utc_now, sha256_file
+from .workspace import Workspace, Snapshot, quote_ident, quote_literal
+from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models
 from .train import TimeSplit, read_rows
-from .metrics import METRICS, binary_metrics, roc_points, pr_points, check_binary_inputs
+from .metrics import METRICS, TASKS, task_metrics, roc_points, pr_points
+from .bootstrap import bootstrap_metrics, BootstrapResult
+from .calibration import reliability_table, recalibrate, RECALIBRATIONS
+from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, ThresholdRule
+from .fairness import fairness_report, group_labels, MISSING_GROUP
+from .compare import delong_test, DeLongResult
+from .gates import load_gates, check_gates, GateResult
+from .explain import explain_xgboost, global_importance, Explanation
 
 # %% auto #0
-__all__ = ['resolve_split', 'resolve_baseline', 'EvaluationResult', 'evaluate_model', 'metrics_table', 'summary_frame',
-           'roc_figure', 'pr_figure']
+__all__ = ['MAX_LEVELS', 'MIN_SEGMENT', 'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline',
+           'load_registry_data', 'load_predictions', 'EvaluationConfig', 'segment_values', 'headline_metric',
+           'worst_segments', 'top_errors', 'EvaluationResult', 'evaluate', 'load_eval_data', 'run_evaluation',
+           'summary_frame', 'gates_frame', 'metrics_table', 'segments_frame', 'fairness_frames', 'comparison_frame',
+           'roc_figure', 'pr_figure', 'segment_figure', 'regression_figure']
 
 # %% ../nbs/19_evaluation.ipynb #c005
+@dataclass
+class EvalData:
+    "Labelled, scored rows ready to evaluate"
+    y: np.ndarray                       # targets (0/1 for binary)
+    score: np.ndarray                   # model scores or predictions
+    baseline_score: np.ndarray | None   # the comparison's scores on the same rows
+    frame: pd.DataFrame                 # the rows' other columns (segments, sensitive, features)
+    model_name: str                     # model reference or score column
+    baseline_name: str | None
+    task: str                           # "binary" or "regression"
+    source: dict                        # provenance of the rows
+    model: ModelRecord | None = None
+    baseline: ModelRecord | None = None
+    predictor: XGBoostModel | None = None   # for explanations
+    dropped: int = 0                    # rows left out for a missing target
+
+def infer_task(values, task: str | None = None, target: str = "target") -> str:
+    "binary for a 0/1 (or boolean) target, regression for another numeric one; checks an explicit `task`"
+    v = pd.Series(values)
+    if task not in (None, "auto", *TASKS): raise InputError(f"unknown task {task!r}; use auto, binary or regression")
+    if not (pd.api.types.is_numeric_dtype(v) or pd.api.types.is_bool_dtype(v)):
+        raise InputError(f"target {target!r} is not numeric ({v.dtype}); recode it as 0/1 for a classifier")
+    distinct = set(pd.unique(v.astype(float)))
+    if task in (None, "auto"): task = "binary" if distinct <= {0.0, 1.0} else "regression"
+    if task == "binary":
+        if not distinct <= {0.0, 1.0}:
+            raise InputError(f"target {target!r} has values other than 0/1 ({sorted(distinct)[:5]}); pass --task regression")
+        if len(distinct) < 2:
+            raise InputError(f"target {target!r} has a single class ({int(next(iter(distinct)))}) in these rows; "
+                             "a classifier's metrics need both. Evaluate more rows.")
+    elif len(distinct) < 2: raise InputError(f"target {target!r} is constant; there is nothing to evaluate")
+    return task
+
+def check_scores(task: str, score: np.ndarray, name: str, baseline=None, baseline_name: str | None = None):
+    "Scores must be finite (probabilities for a classifier), and the baseline must cover the same rows"
+    for s, n in ((score, name), (baseline, baseline_name)):
+        if s is None: continue
+        if np.isnan(s).any():
+            raise InputError(f"score column {n!r} has {int(np.isnan(s).sum())} missing (NaN) values; score every row")
+        if task == "binary" and (s.min() < 0 or s.max() > 1):
+            raise InputError(f"score column {n!r} has values outside [0, 1] ({s.min():.3g} to {s.max():.3g}); "
+                             "a classifier's scores must be probabilities")
+
+# %% ../nbs/19_evaluation.ipynb #c008
 def resolve_split(record: ModelRecord, table: str, split: str | None) -> str:
     "The split to evaluate: `test` on the training table, `all` elsewhere, unless one is asked for"
-    if split is None: return "test" if table == record.data_table else "all"
+    if split in (None, ""): return "test" if table == record.data_table else "all"
     if split not in ("train", "valid", "test", "all"):
         raise InputError(f"unknown split {split!r}; use train, valid, test or all")
     return split
 
 def resolve_baseline(ws: Workspace, record: ModelRecord, baseline: str | None) -> ModelRecord | None:
-    "The baseline record: `auto` finds NAME_baseline, None means none"
-    if baseline is None or baseline == "none": return None
+    "The baseline record: `auto` finds NAME_baseline, None or `none` means none"
+    if baseline in (None, "", "none"): return None
     if baseline == "auto":
         names = set(list_models(ws)["name"])
         return get_model(ws, f"{record.name}_baseline") if f"{record.name}_baseline" in names else None
     return get_model(ws, baseline)
 
-# %% ../nbs/19_evaluation.ipynb #c007
-@dataclass
-class EvaluationResult:
-    "A model (and optionally its baseline) scored on one set of rows"
-    model: ModelRecord
-    baseline: ModelRecord | None
-    snapshot: Snapshot
-    split: str
-    threshold: float
-    y: np.ndarray
-    scores: np.ndarray
-    baseline_scores: np.ndarray | None
-    created_at: str
-
-    @property
-    def metrics(self) -> dict: return binary_metrics(self.y, self.scores, threshold=self.threshold)
-
-    @property
-    def baseline_metrics(self) -> dict | None:
-        return None if self.baseline is None else binary_metrics(self.y, self.baseline_scores, threshold=self.threshold)
-
-    def to_dict(self) -> dict:
-        "The `evaluation.json` contract"
-        m, b = self.metrics, self.baseline_metrics
-        comparison = None if b is None else {"baseline": self.baseline.ref,
-            "metrics": {k: {"baseline_value": b[k], "diff": m[k] - b[k]} for k in METRICS}}
-        return {"kind": "evaluation", "task": "binary", "n": int(len(self.y)), "positives": int(self.y.sum()),
-                "threshold": self.threshold, "split": self.split,
-                "metrics": {k: {"value": v} for k, v in m.items()}, "comparison": comparison,
-                "provenance": {"data_snapshot": self.snapshot.snapshot_id, "data_table": self.snapshot.table,
-                               "model": self.model.ref, "model_sha256": self.model.artifact_sha256,
-                               "baseline": self.baseline.ref if self.baseline else None,
-                               "code_version": code_version(), "packages": package_versions(),
-                               "created_at": self.created_at}}
-
-# %% ../nbs/19_evaluation.ipynb #c009
-def evaluate_model(
-    workspace,                       # workspace path (opened read-only)
-    model: str,                      # model reference NAME[:VERSION]
-    *,
-    data: str | None = None,         # table to score; None: the model's training table
-    split: str | None = None,        # train, valid, test, all; None: test on the training table, else all
-    baseline: str | None = "auto",   # model reference, "auto" (NAME_baseline if registered) or None
-    threshold: float = 0.5,          # score cut for the label metrics
-) -> EvaluationResult:
-    "Score `model` and its baseline on the same rows of `data`"
-    if not 0 < threshold < 1: raise InputError(f"threshold {threshold} must be between 0 and 1")
-    with Workspace(workspace, read_only=True) as ws:
+def load_registry_data(
+    workspace, model: str,
+    *, data: str | None = None,        # table; None: the model's training table
+    split: str | None = None,          # see `resolve_split`
+    baseline: str | None = "auto",     # see `resolve_baseline`
+    columns=(),                        # extra columns to read (segments, sensitive attributes)
+    record_snapshot: bool = False,     # record the snapshot (needs a writable workspace)
+) -> EvalData:
+    "Score a registered model (and its baseline) on rows of a workspace table"
+    with Workspace(workspace, read_only=not record_snapshot) as ws:
         record = get_model(ws, model)
         base = resolve_baseline(ws, record, baseline)
         table = data or record.data_table
         spec = record.spec
         ws.require_columns(table, [spec.target], what="target column")
-        ws.require_columns(table, spec.columns, what="feature column")
+        ws.require_columns(table, [*spec.columns, *(base.spec.columns if base else [])], what="feature column")
+        ws.require_columns(table, columns, what="segment or sensitive column")
         part = resolve_split(record, table, split)
         where = TimeSplit(**record.split).where(part)
-        rows = read_rows(ws, table, [*spec.columns, *(base.spec.columns if base else []), spec.target],
-                         f"{where} AND {quote_ident(spec.target)} IS NOT NULL")
+        wanted = [*spec.columns, *(base.spec.columns if base else []), *columns, spec.target]
+        rows = read_rows(ws, table, wanted, f"{where} AND {quote_ident(spec.target)} IS NOT NULL")
+        total = ws.scalar(f"SELECT count(*) FROM {quote_ident(table)} AS t WHERE {where}")
         if rows.empty: raise InputError(f"no rows of {table!r} in split {part!r} have a target value; nothing to evaluate")
-        snap = ws.snapshot(table, record.split.get("time_column"), record=False)
-        scores = load_model(ws, record).predict_proba(rows)
-        bscores = load_model(ws, base).predict_proba(rows) if base else None
-    y, _ = check_binary_inputs(rows[spec.target].to_numpy(), scores, threshold=threshold)
-    return EvaluationResult(record, base, snap, part, threshold, y, scores, bscores, utc_now())
+        snap = ws.snapshot(table, record.split.get("time_column"), record=record_snapshot)
+        predictor = load_model(ws, record)
+        score = predictor.predict_proba(rows)
+        bscore = load_model(ws, base).predict_proba(rows) if base else None
+    task = infer_task(rows[spec.target], "binary", spec.target)
+    source = {"data_snapshot": snap.snapshot_id, "data_table": table, "split": part, "content_hash": snap.content_hash}
+    return EvalData(rows[spec.target].to_numpy(dtype=float), score.astype(float), None if bscore is None else bscore.astype(float),
+                    rows.drop(columns=[spec.target]), record.ref, base.ref if base else None, task, source, record, base,
+                    predictor if isinstance(predictor, XGBoostModel) else None, int(total - len(rows)))
+
+# %% ../nbs/19_evaluation.ipynb #c010
+_READERS = {".csv": "read_csv", ".tsv": "read_csv", ".txt": "read_csv", ".parquet": "read_parquet", ".pq": "read_parquet"}
+
+def load_predictions(
+    path, *, target: str, score: str,
+    baseline_score: str | None = None,
+    columns=(),                          # extra columns (segments, sensitive attributes)
+    task: str | None = None,
+) -> EvalData:
+    "Labelled scores from a CSV or Parquet file"
+    path = Path(path)
+    if not path.is_file(): raise InputError(f"predictions file not found: {path}")
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None: raise InputError(f"cannot read {path}: unknown file type {path.suffix!r}; use .csv or .parquet")
+    if not target or not score: raise InputError("a predictions file needs --target COL and --score COL")
+    con = duckdb.connect()
+    try:
+        src = f"{reader}({quote_literal(path.resolve())})"
+        try: have = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+        except duckdb.Error as e: raise InputError(f"cannot read {path}: {str(e).splitlines()[0]}") from e
+        for what, c in [("target", target), ("score", score), ("baseline score", baseline_score), *(("segment or sensitive", c) for c in columns)]:
+            if c and c not in have: raise InputError(f"unknown {what} column {c!r} in {path.name} (columns: {', '.join(have)})")
+        wanted = list(dict.fromkeys([target, score, *([baseline_score] if baseline_score else []), *columns]))
+        rows = con.execute(f"SELECT {', '.join(quote_ident(c) for c in wanted)} FROM {src}").df()
+    finally: con.close()
+    if rows.empty: raise InputError(f"{path} has no rows; nothing to evaluate")
+    kept = rows[rows[target].notna()]
+    if kept.empty: raise InputError(f"target {target!r} is empty in {path.name}; nothing to evaluate")
+    task = infer_task(kept[target], task, target)
+    s = pd.to_numeric(kept[score], errors="coerce").to_numpy(dtype=float)
+    b = pd.to_numeric(kept[baseline_score], errors="coerce").to_numpy(dtype=float) if baseline_score else None
+    if b is not None and (np.isnan(s) != np.isnan(b)).any():
+        raise InputError(f"scores {score!r} and {baseline_score!r} cover different rows "
+                         f"({int((np.isnan(s) != np.isnan(b)).sum())} rows have one but not the other); compare on the same rows")
+    source = {"predictions_file": str(path.resolve()), "sha256": sha256_file(path), "rows": int(len(rows))}
+    return EvalData(kept[target].to_numpy(dtype=float), s, b, kept[list(columns)].reset_index(drop=True), score,
+                    baseline_score, task, source, dropped=int(len(rows) - len(kept)))
+
+# %% ../nbs/19_evaluation.ipynb #c012
+MAX_LEVELS = 20
+MIN_SEGMENT = 30
+
+@dataclass
+class EvaluationConfig:
+    "Choices of one evaluation"
+    threshold: float | None = None     # fixed threshold (default 0.5 when no rule is given)
+    threshold_by: str | None = None    # f1 | cost:FP,FN | precision>=P
+    segments: list = field(default_factory=list)
+    sensitive: list = field(default_factory=list)
+    n_resamples: int = 1000
+    seed: int = 0
+    recalibrate: str = "none"          # none | isotonic | platt
+    gates: str | None = None           # path of a gates YAML file
+    explain: bool = True
+    max_explain_rows: int = 2000
+    task: str | None = None            # None or "auto": inferred from the target
+
+    def check(self):
+        "Validate the choices; return the threshold rule and the gate rules"
+        rule = parse_threshold_rule(self.threshold, self.threshold_by)
+        if self.n_resamples < 1: raise InputError(f"--bootstrap {self.n_resamples}: need at least 1 resample (1000 is usual)")
+        if self.recalibrate not in RECALIBRATIONS: raise InputError(f"unknown recalibration {self.recalibrate!r}; use {', '.join(RECALIBRATIONS)}")
+        return rule, (load_gates(self.gates) if self.gates else [])
 
 # %% ../nbs/19_evaluation.ipynb #c014
-def metrics_table(result: EvaluationResult) -> pd.DataFrame:
-    "One row per metric: model value, baseline value, difference and which is better"
-    m, b = result.metrics, result.baseline_metrics
-    rows = []
-    for name, info in METRICS.items():
-        row = {"metric": info.label, "direction": "higher is better" if info.greater_is_better else "lower is better",
-               result.model.ref: m[name]}
-        if b is not None:
-            diff = m[name] - b[name]
-            better = (diff > 0) == info.greater_is_better if diff != 0 else None
-            row |= {result.baseline.ref: b[name], "difference": diff,
-                    "better": "—" if better is None else (result.model.ref if better else result.baseline.ref)}
-        rows.append(row)
-    return pd.DataFrame(rows)
+def segment_values(values) -> np.ndarray:
+    "Segment labels: the 20 most frequent values as strings, the rest `(other)`, nulls `(missing)`"
+    g = pd.Series(group_labels(values))
+    top = g.value_counts().index[:MAX_LEVELS]
+    return np.where(g.isin(top), g, "(other)").astype(object)
+
+def _segments(data: EvalData, columns, threshold: float, n_resamples: int, seed: int) -> list[dict]:
+    out = []
+    for col in columns:
+        labels = segment_values(data.frame[col])
+        for v, n in pd.Series(labels).value_counts().sort_index().items():
+            m = labels == v
+            y = data.y[m]
+            reason = "fewer than 30 rows" if n < MIN_SEGMENT else ("one class only" if data.task == "binary" and len(set(y)) < 2 else "")
+            metrics = {}
+            if not reason:
+                boot = bootstrap_metrics(data.task, y, data.score[m], threshold=threshold, n_resamples=n_resamples, seed=seed)
+                metrics = {k: i.to_dict() for k, i in boot.metrics.items()}
+            out.append({"column": col, "value": v, "n": int(n), "flagged": bool(reason), "reason": reason, "metrics": metrics})
+    return out
+
+def headline_metric(task: str) -> str: return "roc_auc" if task == "binary" else "rmse"
+
+def worst_segments(segments: list[dict], overall: dict, task: str, top: int = 5) -> list[dict]:
+    "Unflagged segments ranked by how much worse than overall they are on the headline metric"
+    k = headline_metric(task)
+    sign = 1 if METRICS[k].greater_is_better else -1
+    rows = [{"column": s["column"], "value": s["value"], "n": s["n"], "metric": k, "segment_value": s["metrics"][k]["value"],
+             "overall_value": overall[k], "gap": s["metrics"][k]["value"] - overall[k]}
+            for s in segments if not s["flagged"]]
+    return sorted(rows, key=lambda r: sign * r["gap"])[:top]
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: (None if pd.isna(v) else (v if isinstance(v, (int, float, bool)) else str(v))) for k, v in r.items()}
+            for r in df.to_dict(orient="records")]
+
+def top_errors(data: EvalData, threshold: float | None, k: int = 10) -> dict:
+    "The most confident false positives and false negatives (classifier) or the largest errors (regression)"
+    df = data.frame.copy()
+    df.insert(0, "score", data.score)
+    df.insert(0, "target", data.y)
+    if data.task == "binary":
+        fp = df[(df.target == 0) & (df.score >= threshold)].sort_values("score", ascending=False).head(k)
+        fn = df[(df.target == 1) & (df.score < threshold)].sort_values("score").head(k)
+        return {"false_positives": _records(fp), "false_negatives": _records(fn)}
+    df.insert(2, "error", df.score - df.target)
+    return {"largest_errors": _records(df.reindex(df.error.abs().sort_values(ascending=False).index).head(k))}
+
+# %% ../nbs/19_evaluation.ipynb #c016
+@dataclass
+class EvaluationResult:
+    "Everything the evaluation readout shows"
+    data: EvalData
+    config: EvaluationConfig
+    threshold: float | None
+    threshold_rule: str | None
+    boot: BootstrapResult
+    delong: DeLongResult | None
+    segments: list
+    fairness: list
+    calibration: dict | None
+    recalibrated: np.ndarray | None  # cross-fitted recalibrated scores, when asked for
+    thresholds: pd.DataFrame | None
+    explanation: Explanation | None
+    local: dict                      # title -> Explanation of one row
+    errors: dict
+    gates: list
+    created_at: str
+
+    @property
+    def passed(self) -> bool: return all(g.passed for g in self.gates)
+
+    def to_dict(self) -> dict:
+        "The `evaluation.json` contract"
+        d, b = self.data, self.boot
+        comparison = None
+        if b.diff is not None:
+            comparison = {"baseline": d.baseline_name,
+                          "auc_diff": self.delong.diff if self.delong else None, "auc_p_value": self.delong.p_value if self.delong else None,
+                          "auc_ci_low": self.delong.ci_low if self.delong else None, "auc_ci_high": self.delong.ci_high if self.delong else None,
+                          "metrics": {k: {"diff": b.diff[k].value, "ci_low": b.diff[k].ci_low, "ci_high": b.diff[k].ci_high,
+                                          "baseline_value": b.baseline[k].value, "baseline_ci_low": b.baseline[k].ci_low,
+                                          "baseline_ci_high": b.baseline[k].ci_high} for k in b.metrics}}
+        prov = {"model": d.model_name, "model_sha256": d.model.artifact_sha256 if d.model else None, "baseline": d.baseline_name,
+                **d.source, "code_version": code_version(), "packages": package_versions(), "created_at": self.created_at}
+        return {"kind": "evaluation", "task": d.task, "n": int(len(d.y)), "dropped": d.dropped,
+                "threshold": self.threshold, "threshold_rule": self.threshold_rule,
+                "metrics": {k: i.to_dict() for k, i in b.metrics.items()},
+                "bootstrap": {"n_resamples": b.n_resamples, "seed": self.config.seed, "confidence": b.confidence},
+                "segments": self.segments, "fairness": self.fairness, "comparison": comparison, "calibration": self.calibration,
+                "explanations": None if self.explanation is None else {
+                    "global": global_importance(self.explanation).to_dict(orient="records"), "rows_explained": len(self.explanation.rows)},
+                "errors": self.errors, "gates": [g.to_dict() for g in self.gates], "passed": self.passed, "provenance": prov}
+
+# %% ../nbs/19_evaluation.ipynb #c018
+def _calibration(data: EvalData, method: str, seed: int, threshold: float) -> tuple[dict, np.ndarray | None]:
+    from mlbench.metrics import compute_metrics
+    table = reliability_table(data.y, data.score)
+    out = {"ece": compute_metrics("binary", data.y, data.score)["ece"], "bins": _records(table), "recalibration": None}
+    after = None
+    if method != "none":
+        after = recalibrate(data.y, data.score, method=method, seed=seed)
+        pick = ("ece", "log_loss", "brier", "roc_auc")
+        before_m, after_m = compute_metrics("binary", data.y, data.score, threshold=threshold), compute_metrics("binary", data.y, after, threshold=threshold)
+        out["recalibration"] = {"method": method, "metrics_before": {k: before_m[k] for k in pick},
+                                "metrics_after": {k: after_m[k] for k in pick}}
+    return out, after
+
+def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> EvaluationResult:
+    "Run the whole evaluation readout on `data`"
+    config = config or EvaluationConfig()
+    rule, gate_rules = config.check()
+    for c in [*config.segments, *config.sensitive]:
+        if c not in data.frame.columns: raise InputError(f"unknown segment or sensitive column {c!r}")
+    check_scores(data.task, data.score, data.model_name, data.baseline_score, data.baseline_name)
+    binary = data.task == "binary"
+    threshold = choose_threshold(data.y, data.score, rule) if binary else None
+    fairness = [fairness_report(c, data.frame[c], data.y, data.score >= threshold) for c in config.sensitive] if binary else []
+    boot = bootstrap_metrics(data.task, data.y, data.score, baseline_score=data.baseline_score, threshold=threshold or 0.5,
+                             n_resamples=config.n_resamples, seed=config.seed)
+    delong = delong_test(data.y, data.score, data.baseline_score) if binary and data.baseline_score is not None else None
+    segments = _segments(data, config.segments, threshold or 0.5, config.n_resamples, config.seed)
+    overall = {k: i.value for k, i in boot.metrics.items()}
+    errors = {"worst_segments": worst_segments(segments, overall, data.task), **top_errors(data, threshold)}
+    explanation, local = None, {}
+    if config.explain and data.predictor is not None:
+        explanation = explain_xgboost(data.predictor, data.frame, max_rows=config.max_explain_rows, seed=config.seed)
+        wrong = np.abs(data.y - data.score)
+        local = {"highest score": explain_xgboost(data.predictor, data.frame, rows=[int(np.argmax(data.score))]),
+                 "most wrong": explain_xgboost(data.predictor, data.frame, rows=[int(np.argmax(wrong))])}
+    calibration, recalibrated = _calibration(data, config.recalibrate, config.seed, threshold) if binary else (None, None)
+    thresholds = threshold_table(data.y, data.score, fp_cost=rule.fp_cost, fn_cost=rule.fn_cost) if binary else None
+    result = EvaluationResult(data, config, threshold, str(rule) if binary else None, boot, delong, segments, fairness,
+                              calibration, recalibrated, thresholds, explanation, local, errors, [], utc_now())
+    if gate_rules: result.gates = check_gates(gate_rules, result.to_dict(), where=Path(config.gates).name)
+    return result
+
+# %% ../nbs/19_evaluation.ipynb #c020
+def _list(value) -> list:
+    if isinstance(value, (list, tuple)): return list(value)
+    return [v.strip() for v in str(value or "").split(",") if v.strip()]
+
+def load_eval_data(*, workspace=None, model: str = "", data: str = "", split: str = "", baseline: str = "auto",
+                   predictions: str = "", target: str = "", score: str = "", baseline_score: str = "", task: str = "auto",
+                   columns=(), record_snapshot: bool = False) -> EvalData:
+    "Rows to evaluate from a registered model or a predictions file, whichever is given"
+    if bool(model) == bool(predictions): raise InputError("evaluate either --model NAME[:VERSION] or --predictions FILE (one of them)")
+    if predictions:
+        return load_predictions(predictions, target=target, score=score, baseline_score=baseline_score or None,
+                                columns=columns, task=task)
+    if task not in ("", "auto", "binary"): raise InputError(f"registered models are binary classifiers; --task {task} applies to --predictions")
+    return load_registry_data(workspace, model, data=data or None, split=split or None, baseline=baseline or None,
+                              columns=columns, record_snapshot=record_snapshot)
+
+def run_evaluation(*, threshold=None, threshold_by: str = "", segments="", sensitive="", bootstrap: int = 1000, seed: int = 0,
+                   recalibrate: str = "none", gates: str = "", explain: bool = True, **source) -> EvaluationResult:
+    "Load and evaluate in one call, from the report template's parameters"
+    segs, sens = _list(segments), _list(sensitive)
+    config = EvaluationConfig(threshold=None if threshold_by else threshold, threshold_by=threshold_by or None, segments=segs,
+                              sensitive=sens, n_resamples=int(bootstrap), seed=int(seed), recalibrate=recalibrate or "none",
+                              gates=gates or None, explain=explain)
+    config.check()
+    return evaluate(load_eval_data(columns=list(dict.fromkeys(segs + sens)), **source), config)
+
+# %% ../nbs/19_evaluation.ipynb #c030
+def _ci(i: dict) -> str:
+    if i.get("ci_low") is None or not np.isfinite(i["ci_low"]): return "—"
+    return f"[{i['ci_low']:.4f}, {i['ci_high']:.4f}]"
 
 def summary_frame(result: EvaluationResult) -> pd.DataFrame:
     "What was evaluated, on which rows, as rows of (item, value)"
-    rows = [("model", result.model.ref), ("baseline", result.baseline.ref if result.baseline else "none"),
-            ("data table", result.snapshot.table), ("data snapshot", result.snapshot.snapshot_id),
-            ("rows (split)", f"{len(result.y):,} ({result.split})"), ("positive rate", f"{result.y.mean():.3f}"),
-            ("threshold", f"{result.threshold:g}"), ("created", result.created_at)]
+    d, src = result.data, result.data.source
+    rows = [("model", d.model_name), ("baseline", d.baseline_name or "none"), ("task", d.task),
+            *[(k.replace("_", " "), v) for k, v in src.items() if k not in ("content_hash", "sha256")],
+            ("rows evaluated", f"{len(d.y):,}" + (f" ({d.dropped:,} without a target left out)" if d.dropped else ""))]
+    if d.task == "binary":
+        rows += [("positive rate", f"{d.y.mean():.3f}"), ("threshold", f"{result.threshold:g} ({result.threshold_rule})")]
+    rows += [("bootstrap", f"{result.boot.n_resamples} resamples, seed {result.config.seed}, 95% percentile intervals"),
+             ("created", result.created_at)]
     return pd.DataFrame(rows, columns=["item", "value"])
+
+def gates_frame(result: EvaluationResult) -> pd.DataFrame:
+    "The gate verdicts, one row per rule"
+    return pd.DataFrame([{"rule": g.rule, "value": g.value, "verdict": "PASS" if g.passed else "FAIL", "note": g.note,
+                          "line": g.line} for g in result.gates])
+
+def metrics_table(result: EvaluationResult) -> pd.DataFrame:
+    "One row per metric: model value and interval, baseline and the paired difference when there is one"
+    b, rows = result.boot, []
+    for name, i in b.metrics.items():
+        info = METRICS[name]
+        row = {"metric": info.label, "direction": "higher is better" if info.greater_is_better else "lower is better",
+               result.data.model_name: i.value, "95% interval": _ci(i.to_dict())}
+        if b.diff is not None:
+            row |= {result.data.baseline_name: b.baseline[name].value, "difference": b.diff[name].value,
+                    "difference interval": _ci(b.diff[name].to_dict())}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+def segments_frame(result: EvaluationResult) -> pd.DataFrame:
+    "Per segment: n, flag and every metric with its interval"
+    rows = []
+    for s in result.segments:
+        row = {"column": s["column"], "value": s["value"], "n": s["n"], "flag": s["reason"] or ""}
+        for k, m in s["metrics"].items(): row[k] = f"{m['value']:.4f} {_ci(m)}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+def fairness_frames(result: EvaluationResult) -> list[tuple[str, pd.DataFrame]]:
+    "A titled per-group table for each sensitive column"
+    return [(f"{f['column']}: demographic parity difference {f['demographic_parity_difference']:.4f}, equalized odds difference "
+             f"{f['equalized_odds_difference'] if f['equalized_odds_difference'] is None else round(f['equalized_odds_difference'], 4)}",
+             pd.DataFrame(f["groups"])) for f in result.fairness]
+
+def comparison_frame(result: EvaluationResult) -> pd.DataFrame | None:
+    "DeLong's test of the AUC difference, as rows of (item, value)"
+    if result.delong is None: return None
+    r = result.delong
+    return pd.DataFrame([("model AUC", f"{r.auc:.4f}"), ("baseline AUC", f"{r.baseline_auc:.4f}"),
+                         ("difference", f"{r.diff:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"),
+                         ("DeLong z", f"{r.z:.3f}"), ("p-value", f"{r.p_value:.4g}")], columns=["item", "value"])
 
 def roc_figure(result: EvaluationResult) -> go.Figure:
     "ROC curves of the model and the baseline, with the chance diagonal"
     fig = go.Figure()
-    for ref, s in _curves(result):
-        p = roc_points(result.y, s)
-        auc = binary_metrics(result.y, s, threshold=result.threshold)["roc_auc"]
-        fig.add_scatter(x=p["fpr"], y=p["tpr"], mode="lines", name=f"{ref} (AUC {auc:.3f})",
-                        customdata=p["threshold"], hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>threshold %{customdata:.3f}")
+    for name, s in _curves(result):
+        p = roc_points(result.data.y, s)
+        fig.add_scatter(x=p["fpr"], y=p["tpr"], mode="lines", name=name, customdata=p["threshold"],
+                        hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>threshold %{customdata:.3f}")
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=dict(dash="dot", color="grey"))
     return fig.update_layout(title="ROC curve", xaxis_title="False positive rate", yaxis_title="True positive rate",
                              width=640, height=480, legend=dict(x=0.45, y=0.08))
@@ -142,17 +428,36 @@ def roc_figure(result: EvaluationResult) -> go.Figure:
 def pr_figure(result: EvaluationResult) -> go.Figure:
     "Precision-recall curves of the model and the baseline, with the prevalence line"
     fig = go.Figure()
-    for ref, s in _curves(result):
-        p = pr_points(result.y, s)
-        ap = binary_metrics(result.y, s, threshold=result.threshold)["pr_auc"]
-        fig.add_scatter(x=p["recall"], y=p["precision"], mode="lines", name=f"{ref} (AP {ap:.3f})",
-                        customdata=p["threshold"], hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>threshold %{customdata:.3f}")
-    prevalence = float(result.y.mean())
+    for name, s in _curves(result):
+        p = pr_points(result.data.y, s)
+        fig.add_scatter(x=p["recall"], y=p["precision"], mode="lines", name=name, customdata=p["threshold"],
+                        hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>threshold %{customdata:.3f}")
+    prevalence = float(result.data.y.mean())
     fig.add_scatter(x=[0, 1], y=[prevalence, prevalence], mode="lines", name=f"prevalence ({prevalence:.3f})",
                     line=dict(dash="dot", color="grey"))
     return fig.update_layout(title="Precision-recall curve", xaxis_title="Recall", yaxis_title="Precision",
                              width=640, height=480, yaxis_range=[0, 1.02])
 
 def _curves(result: EvaluationResult):
-    yield result.model.ref, result.scores
-    if result.baseline is not None: yield result.baseline.ref, result.baseline_scores
+    yield result.data.model_name, result.data.score
+    if result.data.baseline_score is not None: yield result.data.baseline_name, result.data.baseline_score
+
+def segment_figure(result: EvaluationResult, column: str) -> go.Figure:
+    "The headline metric per segment value of `column`, with intervals and the overall value"
+    k = headline_metric(result.data.task)
+    segs = [s for s in result.segments if s["column"] == column and not s["flagged"]]
+    v = [s["metrics"][k] for s in segs]
+    fig = go.Figure(go.Bar(x=[s["value"] for s in segs], y=[m["value"] for m in v], text=[f"n={s['n']:,}" for s in segs],
+                           error_y=dict(type="data", symmetric=False, array=[m["ci_high"] - m["value"] for m in v],
+                                        arrayminus=[m["value"] - m["ci_low"] for m in v])))
+    fig.add_hline(y=result.boot.metrics[k].value, line=dict(dash="dot"), annotation_text="overall")
+    return fig.update_layout(title=f"{METRICS[k].label} by {column}", yaxis_title=METRICS[k].label, width=640, height=400)
+
+def regression_figure(result: EvaluationResult) -> go.Figure:
+    "Predicted against actual values, with the identity line"
+    d = result.data
+    idx = np.random.default_rng(0).choice(len(d.y), size=min(len(d.y), 5000), replace=False)
+    lo, hi = float(min(d.y.min(), d.score.min())), float(max(d.y.max(), d.score.max()))
+    fig = go.Figure(go.Scattergl(x=d.y[idx], y=d.score[idx], mode="markers", marker=dict(size=4, opacity=0.4), name=d.model_name))
+    fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="perfect", line=dict(dash="dot", color="grey"))
+    return fig.update_layout(title="Predicted against actual", xaxis_title="actual", yaxis_title="predicted", width=600, height=520)

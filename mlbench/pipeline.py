@@ -6,20 +6,28 @@ Docs: https://mlbench.github.io/mlbench/pipeline.html.md"""
 
 # %% ../nbs/50_pipeline.ipynb #c002
 from __future__ import annotations
-import os, sys, time
+import json, os, sys, time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+
+import pandas as pd
 
 from .core import InputError
 from .workspace import Workspace, Snapshot, workspace_path
 from .demo_data import make_churn
 from .registry import ModelRecord, get_model
 from .train import train_models, TrainResult, TimeSplit
-from .evaluation import resolve_split, resolve_baseline
+from .evaluation import EvaluationConfig, EvalData, load_eval_data, check_scores
+from .fairness import group_labels
+from .gates import load_gates, check_gates, GateResult
+from .metrics import METRICS
+from .model_card import load_card_info, latest_evaluation
 from .reports import run_report, write_index, ReportResult
 
 # %% auto #0
-__all__ = ['DEFAULT_REPORTS', 'ingest_file', 'train', 'reports_root', 'evaluate', 'DemoResult', 'run_demo']
+__all__ = ['DEFAULT_REPORTS', 'CHALLENGER_PARAMS', 'ingest_file', 'train', 'reports_root', 'evaluate', 'gate', 'card',
+           'demo_file', 'DemoResult', 'run_demo']
 
 # %% ../nbs/50_pipeline.ipynb #c005
 def ingest_file(workspace, path, table: str, *, time_column: str | None = None) -> Snapshot:
@@ -44,71 +52,142 @@ def reports_root(path=None) -> Path:
     "The folder that holds reports and their index: `path`, else $MLBENCH_REPORTS, else reports/"
     return Path(path or os.environ.get("MLBENCH_REPORTS") or DEFAULT_REPORTS)
 
+def _check_evaluation(data: EvalData, config: EvaluationConfig):
+    "The checks `evaluate` would make late, made before the report runs"
+    _, rules = config.check()
+    for r in rules:
+        if METRICS[r.metric].task != data.task:
+            raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
+                             f"this evaluation is {data.task}")
+    check_scores(data.task, data.score, data.model_name, data.baseline_score, data.baseline_name)
+    for c in config.sensitive:
+        if data.task == "binary" and pd.Series(group_labels(data.frame[c])).nunique() < 2:
+            raise InputError(f"sensitive column {c!r} has one group in the evaluated rows; fairness needs at least two")
+
 def evaluate(
-    workspace, model: str,
-    *, data: str | None = None, split: str | None = None, baseline: str | None = "auto", threshold: float = 0.5,
+    workspace=None, model: str = "",
+    *, predictions: str = "", target: str = "", score: str = "", baseline_score: str = "", task: str = "auto",
+    data: str | None = None, split: str | None = None, baseline: str | None = "auto",
+    threshold: float | None = None, threshold_by: str | None = None, segments=(), sensitive=(), bootstrap: int = 1000,
+    seed: int = 0, recalibrate: str = "none", gates=None, explain: bool = True,
     out=None,                       # report folder; None: reports/evaluation-NAME-vVERSION
     renderer: str = "auto", progress: bool = True,
 ) -> ReportResult:
-    "Run, render and publish the evaluation report of `model`, and update the reports index"
+    "Run, render and publish the evaluation report, and update the reports index"
     ws_path = workspace_path(workspace).resolve()
-    if not ws_path.exists(): raise InputError(f"workspace {ws_path} does not exist; run `mlbench demo` or `mlbench ingest` first")
-    if not 0 < threshold < 1: raise InputError(f"threshold {threshold} must be between 0 and 1")
-    with Workspace(ws_path) as ws:
-        record = get_model(ws, model)
-        base = resolve_baseline(ws, record, baseline)
-        table = data or record.data_table
-        ws.require_columns(table, [record.spec.target], what="target column")
-        ws.require_columns(table, [*record.spec.columns, *(base.spec.columns if base else [])], what="feature column")
-        part = resolve_split(record, table, split)
-        snap = ws.snapshot(table, record.split.get("time_column"))
-        run_id = ws.start_run("evaluate", {"model": record.ref, "data": table, "split": part, "threshold": threshold})
-    out = Path(out) if out else reports_root()/f"evaluation-{record.name}-v{record.version}"
-    params = {"workspace": str(ws_path), "model": record.ref, "data": table, "split": part,
-              "baseline": base.ref if base else "none", "threshold": threshold}
+    if model and not ws_path.exists(): raise InputError(f"workspace {ws_path} does not exist; run `mlbench demo` or `mlbench ingest` first")
+    segments, sensitive = list(segments or []), list(sensitive or [])
+    config = EvaluationConfig(threshold=threshold, threshold_by=threshold_by, segments=segments, sensitive=sensitive,
+                              n_resamples=bootstrap, seed=seed, recalibrate=recalibrate, gates=str(Path(gates).resolve()) if gates else None,
+                              explain=explain)
+    config.check()
+    source = dict(workspace=str(ws_path), model=model, data=data or "", split=split or "", baseline=baseline or "none",
+                  predictions=str(Path(predictions).resolve()) if predictions else "", target=target, score=score,
+                  baseline_score=baseline_score, task=task)
+    ev_data = load_eval_data(columns=list(dict.fromkeys(segments + sensitive)), record_snapshot=bool(model), **source)
+    _check_evaluation(ev_data, config)
+    if model: source |= {"model": ev_data.model_name, "data": ev_data.source["data_table"], "split": ev_data.source["split"],
+                         "baseline": ev_data.baseline_name or "none"}
+    log_runs = ws_path.exists()
+    if log_runs:
+        with Workspace(ws_path) as ws: run_id = ws.start_run("evaluate", {**source, "threshold": threshold, "threshold_by": threshold_by})
+    default = f"evaluation-{ev_data.model.name}-v{ev_data.model.version}" if ev_data.model else f"evaluation-{Path(predictions).stem}"
+    out = Path(out) if out else reports_root()/default
+    params = {**source, "threshold": threshold if threshold is not None else 0.5, "threshold_by": threshold_by or "",
+              "segments": ",".join(segments), "sensitive": ",".join(sensitive), "bootstrap": bootstrap, "seed": seed,
+              "recalibrate": recalibrate, "gates": config.gates or "", "explain": explain}
     try:
         result = run_report("evaluation", params, out, renderer=renderer, progress=progress)
         write_index(out.resolve().parent)
     except BaseException as e:
-        with Workspace(ws_path) as ws: ws.finish_run(run_id, status="failed", error=f"{type(e).__name__}: {e}"[:1000])
+        if log_runs:
+            with Workspace(ws_path) as ws: ws.finish_run(run_id, status="failed", error=f"{type(e).__name__}: {e}"[:1000])
         raise
-    with Workspace(ws_path) as ws:
-        ws.finish_run(run_id, snapshot_id=snap.snapshot_id, model=record.ref,
-                      outputs={"html": str(result.html), "json": str(result.json)})
+    if log_runs:
+        with Workspace(ws_path) as ws:
+            ws.finish_run(run_id, snapshot_id=ev_data.source.get("data_snapshot"), model=ev_data.model_name,
+                          outputs={"html": str(result.html), "json": str(result.json), "passed": result.data["passed"]})
     return result
 
 # %% ../nbs/50_pipeline.ipynb #c009
+def gate(evaluation_json, gates_file) -> list[GateResult]:
+    "The verdict of `gates_file` on a finished evaluation report"
+    path = Path(evaluation_json)
+    if not path.is_file(): raise InputError(f"evaluation report not found: {path}")
+    try: report = json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise InputError(f"{path} is not valid JSON: {e}") from e
+    if not isinstance(report, dict) or report.get("kind") != "evaluation":
+        raise InputError(f"{path} is not an evaluation report (kind {report.get('kind') if isinstance(report, dict) else None!r})")
+    return check_gates(load_gates(gates_file), report, where=Path(gates_file).name)
+
+# %% ../nbs/50_pipeline.ipynb #c011
+def card(workspace=None, model: str = "", *, card_info=None, evaluation=None, out=None, renderer: str = "auto",
+         progress: bool = True) -> ReportResult:
+    "Run, render and publish the model card of `model`"
+    ws_path = workspace_path(workspace).resolve()
+    with Workspace(ws_path, read_only=True) as ws: rec = get_model(ws, model)
+    load_card_info(card_info)
+    out = Path(out) if out else reports_root()/f"model_card-{rec.name}-v{rec.version}"
+    if evaluation is None: evaluation = latest_evaluation(out.resolve().parent, rec.ref)
+    elif not Path(evaluation).is_file(): raise InputError(f"evaluation report not found: {evaluation}")
+    params = {"workspace": str(ws_path), "model": rec.ref, "card_info": str(Path(card_info).resolve()) if card_info else "",
+              "evaluation": str(Path(evaluation).resolve()) if evaluation else ""}
+    result = run_report("model_card", params, out, renderer=renderer, progress=progress)
+    write_index(out.resolve().parent)
+    return result
+
+# %% ../nbs/50_pipeline.ipynb #c013
+CHALLENGER_PARAMS = {"max_depth": 3, "eta": 0.08, "min_child_weight": 20}
+
+def demo_file(name: str) -> Path:
+    "A file shipped with the demo (gates, card info)"
+    return Path(str(resources.files("mlbench")/"templates"/name))
+
 @dataclass
 class DemoResult:
     "What the demo made"
     snapshot: Snapshot
-    training: TrainResult
-    report: ReportResult
+    champion: TrainResult
+    challenger: TrainResult
+    reports: dict                  # "champion", "challenger", "card" -> ReportResult
     index: Path
     seconds: float
 
 def run_demo(
     workspace=None,               # workspace path; None: $MLBENCH_WORKSPACE or data/mlbench.duckdb
     out=None,                     # reports folder; None: $MLBENCH_REPORTS or reports/
-    *, rows: int = 60_000, seed: int = 42, renderer: str = "auto", progress: bool = True,
+    *, rows: int = 60_000, seed: int = 42, bootstrap: int = 1000, renderer: str = "auto", progress: bool = True,
     log=print,                    # where step messages go
 ) -> DemoResult:
-    "Generate, ingest, train, evaluate and publish, end to end"
+    "Generate, ingest, train, evaluate, compare, gate and document, end to end"
     if rows < 50_000: raise InputError(f"--rows {rows}: the demo uses at least 50,000 customers")
     start, root = time.monotonic(), reports_root(out)
-    log(f"[1/4] generating {rows:,} customers (seed {seed})")
+    log(f"[1/6] generating {rows:,} customers (seed {seed}) and ingesting them")
     df = make_churn(rows, seed=seed)
     with Workspace(workspace) as ws, ws.logged_run("ingest", {"source": "demo", "rows": rows, "seed": seed}) as run:
         snap = ws.ingest(df, "customers")
         run["snapshot_id"] = snap.snapshot_id
         ws_path = ws.path
-    log(f"[2/4] ingested table customers into {ws_path}: snapshot {snap.snapshot_id}")
-    log("[3/4] training churn_xgb (XGBoost, early stopping on the time-ordered validation split) and its baseline")
-    trained = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, progress=progress)
-    m = trained.model.metrics
-    log(f"      {trained.model.ref}: test ROC AUC {m['test_roc_auc']:.4f}; baseline {trained.baseline.metrics['test_roc_auc']:.4f}")
-    log("[4/4] running the evaluation report")
-    report = evaluate(ws_path, trained.model.ref, renderer=renderer, progress=progress,
-                      out=root/f"evaluation-{trained.model.name}-v{trained.model.version}")
+    log(f"      table customers in {ws_path}: snapshot {snap.snapshot_id}")
+    log("[2/6] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
+    champ = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, progress=progress)
+    log(f"      {champ.model.ref}: test ROC AUC {champ.model.metrics['test_roc_auc']:.4f}; "
+        f"baseline {champ.baseline.metrics['test_roc_auc']:.4f}")
+    common = dict(segments=["plan", "region"], sensitive=["gender"], threshold_by="f1", bootstrap=bootstrap, seed=seed,
+                  renderer=renderer, progress=progress)
+    log("[3/6] evaluating the champion against its baseline")
+    reports = {"champion": evaluate(ws_path, champ.model.ref, out=root/f"evaluation-churn_xgb-v{champ.model.version}", **common)}
+    log("[4/6] training a challenger and evaluating it against the champion, with quality gates")
+    chall = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, params=CHALLENGER_PARAMS,
+                  baseline=False, progress=progress)
+    reports["challenger"] = evaluate(ws_path, chall.model.ref, baseline=champ.model.ref, gates=demo_file("demo_gates.yml"),
+                                     recalibrate="isotonic", out=root/f"evaluation-churn_xgb-v{chall.model.version}", **common)
+    verdict = reports["challenger"].data
+    log(f"      gates: {'PASS' if verdict['passed'] else 'FAIL'} "
+        f"({sum(g['passed'] for g in verdict['gates'])} of {len(verdict['gates'])} rules pass)")
+    log("[5/6] publishing the challenger's model card")
+    reports["card"] = card(ws_path, chall.model.ref, card_info=demo_file("demo_card.yml"), evaluation=reports["challenger"].json,
+                           out=root/f"model_card-churn_xgb-v{chall.model.version}", renderer=renderer, progress=progress)
+    log("[6/6] writing the reports index")
     index = write_index(root)
-    return DemoResult(snap, trained, report, index, time.monotonic() - start)
+    return DemoResult(snap, champ, chall, reports, index, time.monotonic() - start)

@@ -29,8 +29,10 @@ class ThresholdRule:
     fn_cost: float = 1.0
 
     def __str__(self):
-        return {"fixed": f"fixed at {self.value:g}", "f1": "best F1", "cost": f"least cost (FP {self.fp_cost:g}, FN {self.fn_cost:g})",
-                "precision": f"precision >= {self.value:g}"}[self.kind]
+        if self.kind == "fixed": return f"fixed at {self.value:g}"
+        if self.kind == "f1": return "best F1"
+        if self.kind == "cost": return f"least expected cost (FP {self.fp_cost:g}, FN {self.fn_cost:g})"
+        return f"precision >= {self.value:g}"
 
 _COST = re.compile(r"^cost:\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)$")
 _PREC = re.compile(r"^precision\s*>=\s*([0-9.eE+-]+)$")

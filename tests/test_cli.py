@@ -6,7 +6,7 @@ import pytest
 
 from conftest import run_mlbench
 
-COMMANDS = ["demo", "ingest", "train", "evaluate", "models", "runs", "render"]
+COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "models", "runs", "render"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -125,3 +125,125 @@ def test_render_an_executed_notebook(demo, tmp_path):
     assert_one_line_error(run_mlbench("render", tmp_path/"none.ipynb"), "notebook not found")
     assert_one_line_error(run_mlbench("render", demo["report"]/"evaluation.ipynb", "--renderer", "quarto", "--out", tmp_path/"q.html"),
                           "quarto") if not __import__("shutil").which("quarto") else None
+
+
+# --- evaluation readout from scored predictions, gates and model cards -------------------------------------------
+
+@pytest.fixture
+def predictions(tmp_path):
+    "A scored-predictions file from 'another' model: target, score, baseline score, segment and sensitive columns"
+    import numpy as np
+    rng = np.random.default_rng(0)
+    n = 3_000
+    y = (rng.random(n) < 0.3).astype(int)
+    df = pd.DataFrame({"churned": y, "p_new": np.clip(0.3 + 0.3 * (y - 0.3) + rng.normal(0, 0.15, n), 0, 1),
+                       "p_old": np.clip(0.3 + 0.15 * (y - 0.3) + rng.normal(0, 0.15, n), 0, 1),
+                       "plan": rng.choice(["basic", "pro", "tiny"], n, p=[0.6, 0.395, 0.005]), "gender": rng.choice(["f", "m"], n),
+                       "country": "DE", "revenue": rng.normal(100, 20, n)})
+    df["revenue_pred"] = df.revenue + rng.normal(0, 5, n)
+    path = tmp_path/"scored.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def evaluate_args(predictions, out, *extra):
+    return ("evaluate", "--predictions", predictions, "--target", "churned", "--score", "p_new", "--bootstrap", "200",
+            "--out", out, "--quiet", "--workspace", out.parent/"no-workspace.duckdb", *extra)
+
+
+def test_evaluate_scored_predictions_with_gates(predictions, tmp_path):
+    gates = tmp_path/"gates.yml"
+    gates.write_text("gates:\n  - {metric: roc_auc, op: '>=', threshold: 0.8, use: ci_low}\n"
+                     "  - {metric: roc_auc, vs_baseline: true, max_drop: 0.0}\n")
+    out = tmp_path/"report"
+    proc = run_mlbench(*evaluate_args(predictions, out, "--baseline-score", "p_old", "--segments", "plan", "--sensitive", "gender",
+                                      "--threshold-by", "cost:1,4", "--gates", gates))
+    assert proc.returncode == 0, proc.stderr
+    assert "gates: PASS (2 of 2 rules pass)" in proc.stdout
+    data = json.loads((out/"evaluation.json").read_text())
+    assert data["comparison"]["baseline"] == "p_old" and data["comparison"]["auc_diff"] > 0
+    assert data["threshold_rule"] == "least expected cost (FP 1, FN 4)"
+    tiny = next(s for s in data["segments"] if s["value"] == "tiny")
+    assert tiny["flagged"] and tiny["metrics"] == {} and tiny["reason"] == "fewer than 30 rows"
+    assert data["provenance"]["predictions_file"] == str(predictions) and len(data["provenance"]["sha256"]) == 64
+    assert data["explanations"] is None and not (tmp_path/"no-workspace.duckdb").exists()
+
+
+def test_evaluate_exits_1_when_a_gate_fails_but_writes_the_report(predictions, tmp_path):
+    gates = tmp_path/"gates.yml"
+    gates.write_text("gates:\n  - {metric: roc_auc, op: '>=', threshold: 0.99}\n")
+    out = tmp_path/"report"
+    proc = run_mlbench(*evaluate_args(predictions, out, "--gates", gates))
+    assert proc.returncode == 1, proc.stderr
+    assert "FAIL  roc_auc >= 0.99" in proc.stdout and (out/"evaluation.html").exists()
+    assert json.loads((out/"evaluation.json").read_text())["passed"] is False
+
+
+def test_evaluate_regression_predictions(predictions, tmp_path):
+    out = tmp_path/"reg"
+    proc = run_mlbench("evaluate", "--predictions", predictions, "--target", "revenue", "--score", "revenue_pred", "--bootstrap", "100",
+                       "--segments", "plan", "--out", out, "--quiet", "--workspace", tmp_path/"none.duckdb")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((out/"evaluation.json").read_text())
+    assert data["task"] == "regression" and set(data["metrics"]) == {"rmse", "mae", "r2"}
+
+
+@pytest.mark.parametrize("change, fragments", [
+    ({"churned": 1}, ["single class (1)"]),
+    ({"p_new": 1.5}, ["outside [0, 1]"]),
+    ({"p_new": float("nan")}, ["missing (NaN) values"]),
+])
+def test_evaluate_bad_predictions(predictions, tmp_path, change, fragments):
+    df = pd.read_csv(predictions)
+    for col, value in change.items():
+        df.loc[df.index[:1] if col == "p_new" else df.index, col] = value
+    bad = tmp_path/"bad.csv"
+    df.to_csv(bad, index=False)
+    out = tmp_path/"r"
+    assert_one_line_error(run_mlbench(*evaluate_args(bad, out)), *fragments)
+    assert not out.exists()
+
+
+def test_evaluate_bad_columns_and_rows(predictions, tmp_path):
+    out = tmp_path/"r"
+    assert_one_line_error(run_mlbench(*evaluate_args(predictions, out, "--segments", "tier")), "unknown segment or sensitive column 'tier'")
+    assert_one_line_error(run_mlbench(*evaluate_args(predictions, out, "--sensitive", "country")), "sensitive column 'country' has one group")
+    df = pd.read_csv(predictions)
+    df.loc[:9, "p_old"] = None
+    holes = tmp_path/"holes.csv"
+    df.to_csv(holes, index=False)
+    assert_one_line_error(run_mlbench(*evaluate_args(holes, out, "--baseline-score", "p_old")), "cover different rows")
+    assert_one_line_error(run_mlbench(*evaluate_args(predictions, out, "--threshold-by", "recall")), "unknown --threshold-by 'recall'")
+    assert not out.exists()
+
+
+def test_gate_command_exit_codes(predictions, tmp_path):
+    out = tmp_path/"report"
+    assert run_mlbench(*evaluate_args(predictions, out)).returncode == 0
+    report = out/"evaluation.json"
+    ok, strict, unknown, broken = (tmp_path/f"{n}.yml" for n in ("ok", "strict", "unknown", "broken"))
+    ok.write_text("gates:\n  - {metric: roc_auc, op: '>=', threshold: 0.6}\n")
+    strict.write_text("gates:\n  - {metric: roc_auc, op: '>=', threshold: 0.6}\n  - {metric: brier, op: '<=', threshold: 0.001}\n")
+    unknown.write_text("gates:\n  - {metric: roc_auc, op: '>=', threshold: 0.6}\n  - {metric: auroc, op: '>=', threshold: 0.6}\n")
+    broken.write_text("gates:\n  - {metric: roc_auc, op: '>=', threshold: 0.6}\n  - {metric: ece op: '<=', threshold: 0.1}\n")
+    passed = run_mlbench("gate", report, "--gates", ok)
+    assert passed.returncode == 0 and "gates: PASS" in passed.stdout
+    failed = run_mlbench("gate", report, "--gates", strict)
+    assert failed.returncode == 1 and "FAIL  brier <= 0.001" in failed.stdout
+    assert_one_line_error(run_mlbench("gate", report, "--gates", unknown), "unknown.yml line 3: unknown metric 'auroc'")
+    assert_one_line_error(run_mlbench("gate", report, "--gates", broken), "broken.yml line 3", "invalid YAML")
+    assert_one_line_error(run_mlbench("gate", tmp_path/"none.json", "--gates", ok), "evaluation report not found")
+
+
+def test_card_for_a_trained_model(ws, tmp_path):
+    assert run_mlbench("train", "--table", "t", "--target", "label", "--name", "small", "--quiet", "--workspace", ws).returncode == 0
+    info = tmp_path/"card.yml"
+    info.write_text("intended_use: Testing the card.\n")
+    out = tmp_path/"reports"/"card"
+    proc = run_mlbench("card", "--model", "small", "--card-info", info, "--out", out, "--quiet", "--workspace", ws)
+    assert proc.returncode == 0, proc.stderr
+    card = json.loads((out/"model_card.json").read_text())
+    assert card["sections"]["intended_use"] == "Testing the card." and card["sections"]["limitations"] == "not provided"
+    assert card["evaluation"] is None and "not provided" in (out/"model_card.html").read_text()
+    info.write_text("intended_use: x\nrisk: y\n")
+    assert_one_line_error(run_mlbench("card", "--model", "small", "--card-info", info, "--out", out, "--workspace", ws), "unknown section 'risk'")

@@ -4,19 +4,47 @@ import json
 from conftest import run_mlbench
 
 
-def test_demo_writes_report_json_html_and_index(demo):
+METRICS = {"roc_auc", "pr_auc", "log_loss", "brier", "ece", "accuracy", "precision", "recall", "f1"}
+
+
+def test_demo_writes_reports_json_html_and_index(demo):
     report = demo["report"]
     assert sorted(p.name for p in report.iterdir()) == ["evaluation.html", "evaluation.ipynb", "evaluation.json"]
     data = json.loads((report/"evaluation.json").read_text())
-    assert data["kind"] == "evaluation" and data["task"] == "binary" and data["split"] == "test"
-    assert set(data["metrics"]) == {"roc_auc", "pr_auc", "log_loss", "brier", "accuracy", "precision", "recall", "f1"}
-    assert data["metrics"]["roc_auc"]["value"] > 0.75
-    assert data["comparison"]["baseline"] == "churn_xgb_baseline:1"
+    assert data["kind"] == "evaluation" and data["task"] == "binary" and data["provenance"]["split"] == "test"
+    assert set(data["metrics"]) == METRICS
+    assert all(m["ci_low"] <= m["value"] <= m["ci_high"] for m in data["metrics"].values())
+    assert data["metrics"]["roc_auc"]["ci_low"] > 0.75
+    assert data["comparison"]["baseline"] == "churn_xgb_baseline:1" and data["comparison"]["auc_p_value"] is not None
+    assert {s["column"] for s in data["segments"]} == {"plan", "region"}
+    assert data["fairness"][0]["column"] == "gender" and len(data["fairness"][0]["groups"]) == 3
+    assert data["explanations"]["global"][0]["mean_abs_shap"] > 0
     prov = data["provenance"]
     assert prov["model"] == "churn_xgb:1" and prov["data_snapshot"].startswith("snap_")
     assert prov["renderer"].startswith("nbconvert ") and prov["packages"]["xgboost"]
     index = (demo["reports"]/"index.html").read_text()
-    assert 'href="evaluation-churn_xgb-v1/evaluation.html"' in index
+    for href in ("evaluation-churn_xgb-v1/evaluation.html", "evaluation-churn_xgb-v2/evaluation.html",
+                 "model_card-churn_xgb-v2/model_card.html"):
+        assert f'href="{href}"' in index
+
+
+def test_demo_challenger_is_gated_against_the_champion(demo):
+    data = json.loads((demo["reports"]/"evaluation-churn_xgb-v2"/"evaluation.json").read_text())
+    assert data["comparison"]["baseline"] == "churn_xgb:1"
+    assert [g["line"] for g in data["gates"]] == [3, 4, 5, 6]
+    assert data["passed"] == all(g["passed"] for g in data["gates"])
+    assert data["calibration"]["recalibration"]["method"] == "isotonic"
+
+
+def test_demo_model_card_cites_lineage_and_evaluation(demo):
+    card = json.loads((demo["reports"]/"model_card-churn_xgb-v2"/"model_card.json").read_text())
+    evaluation = json.loads((demo["reports"]/"evaluation-churn_xgb-v2"/"evaluation.json").read_text())
+    assert card["kind"] == "model_card" and card["model"]["ref"] == "churn_xgb:2"
+    assert card["training_data"]["snapshot_id"] == evaluation["provenance"]["data_snapshot"]
+    assert card["training_data"]["rows"] == 60_000 and card["training_data"]["schema"]
+    assert card["evaluation"]["metrics"] == evaluation["metrics"] and card["evaluation"]["passed"] == evaluation["passed"]
+    assert card["sections"]["intended_use"].startswith("Rank active subscribers")
+    assert card["reproducibility"]["seed"] == 42
 
 
 def test_page_names_renderer_snapshot_model_and_time(demo):
@@ -25,7 +53,7 @@ def test_page_names_renderer_snapshot_model_and_time(demo):
     assert 'name="mlbench-renderer" content="nbconvert' in page and "Rendered by nbconvert" in page
     for text in (data["provenance"]["data_snapshot"], "churn_xgb:1", data["provenance"]["created_at"]):
         assert text in page
-    assert page.count("Plotly.newPlot") == 2
+    assert page.count("Plotly.newPlot") >= 10
     assert page.count("plotly.js v") == 1, "plotly.js must be inlined exactly once"
 
 
@@ -33,16 +61,17 @@ def test_models_and_runs_list_what_the_demo_did(demo):
     models = run_mlbench("models", "--json", cwd=demo["root"])
     assert models.returncode == 0, models.stderr
     rows = json.loads(models.stdout)
-    assert {(r["name"], r["version"], r["kind"]) for r in rows} == {("churn_xgb", 1, "xgboost"), ("churn_xgb_baseline", 1, "logistic")}
+    assert {(r["name"], r["version"], r["kind"]) for r in rows} == {("churn_xgb", 1, "xgboost"), ("churn_xgb", 2, "xgboost"),
+                                                                    ("churn_xgb_baseline", 1, "logistic")}
     runs = json.loads(run_mlbench("runs", "--json", cwd=demo["root"]).stdout)
-    assert sorted(r["command"] for r in runs) == ["evaluate", "ingest", "train"]
+    assert sorted(r["command"] for r in runs) == ["evaluate", "evaluate", "ingest", "train", "train"]
     assert {r["status"] for r in runs} == {"succeeded"}
 
 
 def test_artifacts_are_xgboost_ubj_and_json_never_pickle(demo):
     models = demo["workspace"].parent/"models"
     files = sorted(p.relative_to(models).as_posix() for p in models.rglob("*") if p.is_file())
-    assert files == ["churn_xgb/v1/model.ubj", "churn_xgb_baseline/v1/model.json"]
+    assert files == ["churn_xgb/v1/model.ubj", "churn_xgb/v2/model.ubj", "churn_xgb_baseline/v1/model.json"]
     assert not list(demo["root"].rglob("*.pkl")) and not list(demo["root"].rglob("*.pickle"))
     json.loads((models/"churn_xgb_baseline"/"v1"/"model.json").read_text())
 

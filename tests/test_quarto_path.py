@@ -82,11 +82,15 @@ def test_quarto_project_file_renders_executed_notebooks_without_executing():
     assert cfg["execute"] == {"enabled": False, "echo": False, "warning": False}
 
 
-def test_template_front_matter_matches_the_project():
-    nb = json.loads((ROOT/"mlbench"/"templates"/"evaluation.ipynb").read_text())
+@pytest.mark.parametrize("kind", ["evaluation", "model_card"])
+def test_template_front_matter_and_parameters(kind):
+    path = ROOT/"mlbench"/"templates"/f"{kind}.ipynb"
+    nb = json.loads(path.read_text())
     raw = "".join(nb["cells"][0]["source"])
     assert nb["cells"][0]["cell_type"] == "raw" and raw.startswith("---")
     meta = yaml.safe_load(raw.strip().strip("-"))
     assert meta["format"]["html"]["embed-resources"] is True and meta["echo"] is False
-    params = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(params) == 1
+    (params,) = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    import papermill
+    declared = [line.split(":")[0] for line in "".join(params["source"]).splitlines() if line.strip()]
+    assert list(papermill.inspect_notebook(str(path))) == declared, "papermill must parse every parameter line"
