@@ -17,7 +17,7 @@ def peak_rss_mib() -> float:
 def timed(label, fn):
     start = time.perf_counter()
     out = fn()
-    print(f"{label:<48} {time.perf_counter() - start:8.2f} s   peak RSS {peak_rss_mib():7.0f} MiB", flush=True)
+    print(f"{label:<64} {time.perf_counter() - start:8.2f} s   peak RSS {peak_rss_mib():7.0f} MiB", flush=True)
     return out
 
 

@@ -24,13 +24,14 @@ def resample_counts(
     rng: np.random.Generator,    # seeded generator; the same seed gives the same resamples
     *, block_cells: int = 20_000_000,  # counts held in memory at once
 ):
-    "Yield blocks of bootstrap count matrices (resamples × rows), `n_resamples` rows in all"
+    "Yield blocks of bootstrap count matrices (resamples × rows, float32), `n_resamples` rows in all"
     block = max(1, min(n_resamples, block_cells // max(n, 1)))
     done = 0
     while done < n_resamples:
         b = min(block, n_resamples - done)
-        idx = rng.integers(0, n, size=(b, n)) + (np.arange(b) * n)[:, None]
-        yield np.bincount(idx.ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
+        W = np.empty((b, n), dtype=np.float32)
+        for i in range(b): W[i] = np.bincount(rng.integers(0, n, n), minlength=n)
+        yield W
         done += b
 
 # %% ../nbs/11_bootstrap.ipynb #c008
@@ -41,27 +42,29 @@ def _score_groups(s: np.ndarray):
     return order, np.flatnonzero(np.r_[True, ss[1:] != ss[:-1]])
 
 def _safe_div(a, b):
-    with np.errstate(divide="ignore", invalid="ignore"): return np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)
+    "a / b, and 0 where b is 0"
+    return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape, dtype=np.result_type(a, b)), where=b > 0)
 
 def weighted_binary_metrics(W: np.ndarray, y: np.ndarray, s: np.ndarray, *, threshold: float, groups=None) -> dict:
     "Every binary metric for each row of counts `W` (resamples × rows)"
-    y = y.astype(float)
+    y = y.astype(W.dtype)
     order, starts = groups if groups is not None else _score_groups(s)
     Wo, yo = (W, y) if order is None else (W[:, order], y[order])
     pos = np.add.reduceat(Wo * yo, starts, axis=1)
     neg = np.add.reduceat(Wo * (1 - yo), starts, axis=1)
-    P, N = pos.sum(1), neg.sum(1)
-    auc = _safe_div((pos * (np.cumsum(neg, 1) - neg + 0.5 * neg)).sum(1), P * N)
+    P, N = pos.sum(1, dtype=np.float64), neg.sum(1, dtype=np.float64)
+    auc = _safe_div((pos * (np.cumsum(neg, 1) - 0.5 * neg)).sum(1, dtype=np.float64), P * N)
     tp, fp = np.cumsum(pos[:, ::-1], 1), np.cumsum(neg[:, ::-1], 1)
-    ap = _safe_div((pos[:, ::-1] * _safe_div(tp, tp + fp)).sum(1), P)
-    total = W.sum(1)
+    ap = _safe_div((pos[:, ::-1] * _safe_div(tp, tp + fp)).sum(1, dtype=np.float64), P)
+    total = W.sum(1, dtype=np.float64)
+    f = lambda v: np.asarray(v, dtype=W.dtype)
     sc = np.clip(s, 1e-15, 1 - 1e-15)
-    ll = W @ -(y * np.log(sc) + (1 - y) * np.log(1 - sc)) / total
-    brier = W @ (s - y) ** 2 / total
+    ll = W @ f(-(y * np.log(sc) + (1 - y) * np.log(1 - sc))) / total
+    brier = W @ f((s - y) ** 2) / total
     bins = np.minimum((s * ECE_BINS).astype(int), ECE_BINS - 1)
-    onehot = np.zeros((len(s), ECE_BINS)); onehot[np.arange(len(s)), bins] = 1
-    ece = np.abs(W @ (onehot * (y - s)[:, None])).sum(1) / total
-    pred = (s >= threshold).astype(float)
+    onehot = np.zeros((len(s), ECE_BINS), dtype=W.dtype); onehot[np.arange(len(s)), bins] = 1
+    ece = np.abs(W @ (onehot * f(y - s)[:, None])).sum(1) / total
+    pred = f(s >= threshold)
     TP, FP, FN = W @ (y * pred), W @ ((1 - y) * pred), W @ (y * (1 - pred))
     return {"roc_auc": auc, "pr_auc": ap, "log_loss": ll, "brier": brier, "ece": ece,
             "accuracy": (total - FP - FN) / total, "precision": _safe_div(TP, TP + FP), "recall": _safe_div(TP, TP + FN),
@@ -69,10 +72,11 @@ def weighted_binary_metrics(W: np.ndarray, y: np.ndarray, s: np.ndarray, *, thre
 
 def weighted_regression_metrics(W: np.ndarray, y: np.ndarray, p: np.ndarray, **_) -> dict:
     "rmse, mae and r2 for each row of counts `W`"
-    total, e = W.sum(1), y - p
-    sse = W @ e ** 2
-    sst = W @ y ** 2 - (W @ y) ** 2 / total
-    return {"rmse": np.sqrt(sse / total), "mae": W @ np.abs(e) / total, "r2": 1 - _safe_div(sse, sst)}
+    W64 = W.astype(np.float64)
+    total, e = W64.sum(1), y - p
+    sse = W64 @ e ** 2
+    sst = W64 @ y ** 2 - (W64 @ y) ** 2 / total
+    return {"rmse": np.sqrt(sse / total), "mae": W64 @ np.abs(e) / total, "r2": 1 - _safe_div(sse, sst)}
 
 # %% ../nbs/11_bootstrap.ipynb #c012
 @dataclass
