@@ -127,6 +127,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
+    p = sub.add_parser("ab-plan", help="plan an experiment: sample size, MDE and duration",
+                       description="Sample size per arm for a minimum detectable effect (or the MDE for a size) and the "
+                                   "duration, for a proportion or mean metric; writes plan.html and plan.json.")
+    p.add_argument("--metric", choices=["proportion", "mean"], required=True, help="metric kind")
+    p.add_argument("--baseline", type=float, required=True, help="baseline rate (proportion) or mean")
+    p.add_argument("--sd", type=float, default=None, help="standard deviation (mean metrics)")
+    size = p.add_mutually_exclusive_group(required=True)
+    size.add_argument("--mde", type=float, help="minimum detectable effect (absolute unless --relative)")
+    size.add_argument("--n-per-arm", type=int, help="units per arm: solve for the MDE instead")
+    p.add_argument("--relative", action="store_true", help="--mde is relative to the baseline")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default: 0.05)")
+    p.add_argument("--power", type=float, default=0.8, help="target power (default: 0.8)")
+    p.add_argument("--arms", type=int, default=2, help="arms including control (default: 2)")
+    p.add_argument("--ratio", type=float, default=1.0, help="treatment units per control unit (default: 1)")
+    p.add_argument("--one-sided", action="store_true", help="one-sided test")
+    p.add_argument("--daily-units", type=float, default=None, help="units entering per day, all arms together")
+    p.add_argument("--variance-reduction", type=float, default=0.0, help="CUPED variance reduction R in [0, 1)")
+    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/plan-METRIC-N)")
+    _renderer_arg(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("ab", help="read out an A/B experiment from event rows",
+                       description="Aggregate events per unit in DuckDB and publish ab.html and ab.json: SRM, Welch, "
+                                   "delta-method ratio metrics, CUPED, Bayesian and sequential views, multiple testing, "
+                                   "guardrails, segments and a decision.")
+    p.add_argument("--data", required=True, metavar="FILE_OR_TABLE", help="events: CSV or Parquet file, or a workspace table")
+    p.add_argument("--unit", required=True, help="randomisation unit column")
+    p.add_argument("--variant", required=True, help="arm column")
+    p.add_argument("--control", required=True, help="name of the control arm")
+    p.add_argument("--metrics", required=True, metavar="FILE", help="metrics YAML")
+    p.add_argument("--pre", default=None, metavar="FILE_OR_TABLE", help="pre-period values per unit, for CUPED covariates")
+    p.add_argument("--time", default=None, metavar="COL", help="event time column: daily view and sequential looks")
+    p.add_argument("--segments", default=None, metavar="COL", help="unit-level segment column (exploratory)")
+    p.add_argument("--split", default=None, metavar="ARM=W,...", help="planned split for the SRM check (default: equal)")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default: 0.05)")
+    p.add_argument("--correction", choices=["holm", "bh"], default="holm", help="multiple-testing correction (default: holm)")
+    p.add_argument("--decision-view", choices=["fixed", "sequential"], default="fixed", help="which view decides (default: fixed)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the Bayesian draws (default: 0)")
+    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/ab-NAME)")
+    _renderer_arg(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _workspace_arg(p)
+
     p = sub.add_parser("models", help="list the model registry", description="List registered models, newest first.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _workspace_arg(p)
@@ -205,6 +248,23 @@ def _run(args) -> int:
         res = pipeline.card(args.workspace, args.model, card_info=args.card_info, evaluation=args.evaluation, out=args.out,
                             renderer=args.renderer, progress=not args.quiet)
         print(f"model card: {res.html}\njson:       {res.json}")
+    elif args.command == "ab-plan":
+        from mlbench.ab_design import PlanConfig
+        cfg = PlanConfig(args.metric, args.baseline, args.sd, args.mde, args.relative, args.n_per_arm, args.alpha, args.power,
+                         args.arms, args.ratio, not args.one_sided, args.daily_units, args.variance_reduction)
+        res = pipeline.ab_plan(cfg, out=args.out, renderer=args.renderer, progress=not args.quiet)
+        d = res.data
+        print(f"n per arm {d['n_per_arm']:,}, total {d['total_n']:,}, MDE {d['mde']:.4g} ({d['mde_relative']:+.2%})"
+              + ("" if d["days"] is None else f", {d['days']:.1f} days") + f"\nplan: {res.html}")
+    elif args.command == "ab":
+        res = pipeline.ab(args.data, unit=args.unit, variant=args.variant, control=args.control, metrics=args.metrics, pre=args.pre,
+                          time=args.time, segment=args.segments, split=args.split, alpha=args.alpha, correction=args.correction,
+                          decision_view=args.decision_view, seed=args.seed, workspace=args.workspace, out=args.out,
+                          renderer=args.renderer, progress=not args.quiet)
+        d = res.data
+        print(f"decision: {d['decision']}" + (" (SAMPLE RATIO MISMATCH)" if d["srm"]["flagged"] else ""))
+        for r in d["reasons"]: print(f"  - {r}")
+        print(f"readout: {res.html}")
     elif args.command == "models":
         with Workspace(args.workspace, read_only=True) as ws: _print_frame(list_models(ws), args.json, "no models registered")
     elif args.command == "runs":

@@ -7,7 +7,7 @@ Docs: https://mlbench.github.io/mlbench/pipeline.html.md"""
 # %% ../nbs/50_pipeline.ipynb #c002
 from __future__ import annotations
 import json, os, sys, time
-from dataclasses import dataclass
+from dataclasses import dataclass, asdict
 from importlib import resources
 from pathlib import Path
 
@@ -24,10 +24,12 @@ from .gates import load_gates, check_gates, GateResult
 from .metrics import METRICS
 from .model_card import load_card_info, latest_evaluation
 from .reports import run_report, write_index, ReportResult
+from .ab_design import PlanConfig, solve_plan
+from .ab_readout import run_ab, simulate_experiment
 
 # %% auto #0
-__all__ = ['DEFAULT_REPORTS', 'CHALLENGER_PARAMS', 'ingest_file', 'train', 'reports_root', 'evaluate', 'gate', 'card',
-           'demo_file', 'DemoResult', 'run_demo']
+__all__ = ['DEFAULT_REPORTS', 'CHALLENGER_PARAMS', 'ingest_file', 'train', 'reports_root', 'evaluate', 'gate', 'card', 'ab_plan',
+           'ab', 'demo_file', 'DemoResult', 'run_demo']
 
 # %% ../nbs/50_pipeline.ipynb #c005
 def ingest_file(workspace, path, table: str, *, time_column: str | None = None) -> Snapshot:
@@ -137,6 +139,31 @@ def card(workspace=None, model: str = "", *, card_info=None, evaluation=None, ou
     return result
 
 # %% ../nbs/50_pipeline.ipynb #c013
+def ab_plan(config: PlanConfig, *, out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
+    "Solve and publish an experiment plan"
+    plan = solve_plan(config)
+    out = Path(out) if out else reports_root()/f"plan-{config.metric}-{plan.n_per_arm}"
+    params = {k: (0 if v is None else v) for k, v in asdict(config).items()}
+    result = run_report("plan", params, out, renderer=renderer, progress=progress)
+    write_index(out.resolve().parent)
+    return result
+
+def ab(data: str, *, unit: str, variant: str, control: str, metrics, pre=None, time=None, segment=None, split=None,
+       alpha: float = 0.05, correction: str = "holm", decision_view: str = "fixed", seed: int = 0, workspace=None,
+       out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
+    "Check, then run and publish the readout of an experiment"
+    ws_path = workspace_path(workspace).resolve()
+    def full(p): return str(Path(p).resolve()) if p and Path(str(p)).suffix.lower() in (".csv", ".parquet", ".pq", ".tsv") else (p or "")
+    params = {"data": full(data), "unit": unit, "variant": variant, "control": control, "metrics": str(Path(metrics).resolve()),
+              "pre": full(pre), "time": time or "", "segment": segment or "", "split": split or "", "alpha": alpha,
+              "correction": correction, "decision_view": decision_view, "seed": seed, "workspace": str(ws_path)}
+    run_ab(**params)
+    out = Path(out) if out else reports_root()/f"ab-{Path(str(data)).stem}"
+    result = run_report("ab", params, out, renderer=renderer, progress=progress)
+    write_index(out.resolve().parent)
+    return result
+
+# %% ../nbs/50_pipeline.ipynb #c015
 CHALLENGER_PARAMS = {"max_depth": 3, "eta": 0.08, "min_child_weight": 20}
 
 def demo_file(name: str) -> Path:
@@ -162,22 +189,22 @@ def run_demo(
     "Generate, ingest, train, evaluate, compare, gate and document, end to end"
     if rows < 50_000: raise InputError(f"--rows {rows}: the demo uses at least 50,000 customers")
     start, root = time.monotonic(), reports_root(out)
-    log(f"[1/6] generating {rows:,} customers (seed {seed}) and ingesting them")
+    log(f"[1/7] generating {rows:,} customers (seed {seed}) and ingesting them")
     df = make_churn(rows, seed=seed)
     with Workspace(workspace) as ws, ws.logged_run("ingest", {"source": "demo", "rows": rows, "seed": seed}) as run:
         snap = ws.ingest(df, "customers")
         run["snapshot_id"] = snap.snapshot_id
         ws_path = ws.path
     log(f"      table customers in {ws_path}: snapshot {snap.snapshot_id}")
-    log("[2/6] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
+    log("[2/7] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
     champ = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, progress=progress)
     log(f"      {champ.model.ref}: test ROC AUC {champ.model.metrics['test_roc_auc']:.4f}; "
         f"baseline {champ.baseline.metrics['test_roc_auc']:.4f}")
     common = dict(segments=["plan", "region"], sensitive=["gender"], threshold_by="f1", bootstrap=bootstrap, seed=seed,
                   renderer=renderer, progress=progress)
-    log("[3/6] evaluating the champion against its baseline")
+    log("[3/7] evaluating the champion against its baseline")
     reports = {"champion": evaluate(ws_path, champ.model.ref, out=root/f"evaluation-churn_xgb-v{champ.model.version}", **common)}
-    log("[4/6] training a challenger and evaluating it against the champion, with quality gates")
+    log("[4/7] training a challenger and evaluating it against the champion, with quality gates")
     chall = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, params=CHALLENGER_PARAMS,
                   baseline=False, progress=progress)
     reports["challenger"] = evaluate(ws_path, chall.model.ref, baseline=champ.model.ref, gates=demo_file("demo_gates.yml"),
@@ -185,9 +212,18 @@ def run_demo(
     verdict = reports["challenger"].data
     log(f"      gates: {'PASS' if verdict['passed'] else 'FAIL'} "
         f"({sum(g['passed'] for g in verdict['gates'])} of {len(verdict['gates'])} rules pass)")
-    log("[5/6] publishing the challenger's model card")
+    log("[5/7] publishing the challenger's model card")
     reports["card"] = card(ws_path, chall.model.ref, card_info=demo_file("demo_card.yml"), evaluation=reports["challenger"].json,
                            out=root/f"model_card-churn_xgb-v{chall.model.version}", renderer=renderer, progress=progress)
-    log("[6/6] writing the reports index")
+    log("[6/7] simulating an experiment (40,000 users, true conversion lift +1.5 points), planning and reading it out")
+    events_path = Path(ws_path).parent/"experiment_events.parquet"
+    simulate_experiment(40_000, lift=0.015, seed=seed).to_parquet(events_path)
+    reports["plan"] = ab_plan(PlanConfig("proportion", 0.10, mde=0.015, daily_units=40_000 / 14), out=root/"plan-checkout",
+                              renderer=renderer, progress=progress)
+    reports["experiment"] = ab(str(events_path), unit="user_id", variant="variant", control="control",
+                               metrics=demo_file("demo_metrics.yml"), time="ts", seed=seed, workspace=ws_path,
+                               out=root/"ab-checkout", renderer=renderer, progress=progress)
+    log(f"      decision: {reports['experiment'].data['decision']}")
+    log("[7/7] writing the reports index")
     index = write_index(root)
     return DemoResult(snap, champ, chall, reports, index, time.monotonic() - start)

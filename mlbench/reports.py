@@ -21,7 +21,7 @@ from .render import render_html, RenderResult
 
 # %% auto #0
 __all__ = ['template_path', 'template_parameters', 'ReportResult', 'run_report', 'write_report_json', 'html_table', 'html_text',
-           'provenance_frame', 'require_mlbench', 'FigureEmbedder', 'report_entries', 'write_index']
+           'provenance_frame', 'require_mlbench', 'FigureEmbedder', 'report_headline', 'report_entries', 'write_index']
 
 # %% ../nbs/41_reports.ipynb #c005
 def template_path(kind: str) -> Path:
@@ -139,6 +139,19 @@ class FigureEmbedder:
         return HTML(self.html(fig))
 
 # %% ../nbs/41_reports.ipynb #c013
+def report_headline(data: dict) -> str:
+    "The one number or word that sums a report up in the index"
+    kind, metrics = data.get("kind"), data.get("metrics")
+    if kind == "evaluation" and isinstance(metrics, dict):
+        name = "roc_auc" if "roc_auc" in metrics else "rmse"
+        value = (metrics.get(name) or {}).get("value")
+        verdict = "" if not data.get("gates") else (" · gates PASS" if data.get("passed") else " · gates FAIL")
+        return "—" if value is None else f"{name} {value:.4f}{verdict}"
+    if kind == "ab": return f"decision: {data.get('decision')}"
+    if kind == "plan": return f"{data.get('n_per_arm'):,} units per arm"
+    if kind == "model_card": return "gates PASS" if (data.get("evaluation") or {}).get("passed") else "model card"
+    return "—"
+
 def report_entries(root) -> list[dict]:
     "One entry per report folder under `root` that holds a KIND.json with its KIND.html, newest first"
     entries = []
@@ -149,14 +162,12 @@ def report_entries(root) -> list[dict]:
         page = data_path.with_name(f"{kind}.html")
         if data_path.stem != kind or not page.is_file(): continue
         prov = data.get("provenance", {})
-        headline = (data.get("metrics") or {}).get("roc_auc", {}).get("value")
+        headline = report_headline(data)
         entries.append({"created_at": prov.get("created_at", ""), "kind": kind,
                         "href": page.relative_to(root).as_posix(), "model": prov.get("model"),
                         "data_snapshot": prov.get("data_snapshot"), "headline": headline,
                         "renderer": prov.get("renderer")})
     return sorted(entries, key=lambda e: e["created_at"], reverse=True)
-
-def _fmt(value) -> str: return "—" if value is None else f"{value:.4f}"
 
 def write_index(root) -> Path:
     "Write `root/index.html` linking every report under `root`, newest first"
@@ -165,7 +176,7 @@ def write_index(root) -> Path:
     rows = "\n".join(
         f'<tr><td>{esc(e["created_at"])}</td><td><a href="{html.escape(e["href"], quote=True)}">{esc(e["kind"])}</a></td>'
         f'<td>{esc(e["model"])}</td><td>{esc(e["data_snapshot"])}</td>'
-        f'<td>{_fmt(e["headline"])}</td><td>{esc(e["renderer"])}</td></tr>'
+        f'<td>{esc(e["headline"])}</td><td>{esc(e["renderer"])}</td></tr>'
         for e in report_entries(root))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mlbench reports</title>
@@ -173,7 +184,7 @@ def write_index(root) -> Path:
 table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4em .8em;border-bottom:1px solid #ddd}}
 th{{background:#f4f4f4}}</style></head>
 <body><h1>mlbench reports</h1><p>Every report under this folder, newest first. Updated {esc(utc_now())} by mlbench {esc(mlbench.__version__)}.</p>
-<table><thead><tr><th>created</th><th>report</th><th>model</th><th>data snapshot</th><th>ROC AUC</th><th>renderer</th></tr></thead>
+<table><thead><tr><th>created</th><th>report</th><th>model</th><th>data snapshot</th><th>headline</th><th>renderer</th></tr></thead>
 <tbody>
 {rows or '<tr><td colspan="6">No reports yet.</td></tr>'}
 </tbody></table></body></html>
