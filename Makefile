@@ -61,6 +61,7 @@ test: sync-check nbtest pytest
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_evaluate.py
+	$(BIN)/python bench/bench_ab.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

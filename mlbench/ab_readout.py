@@ -357,7 +357,7 @@ def segment_effects(data: ExperimentData, primary: MetricSpec, cfg: ABConfig) ->
     for r in rows: r.pop("se", None)
     return {"metric": primary.name, "arm": t_arm, "rows": rows, "heterogeneity_q": q, "heterogeneity_p_value": p, "exploratory": True}
 
-# %% ../nbs/24_ab_readout.ipynb #c023
+# %% ../nbs/24_ab_readout.ipynb #c024
 @dataclass
 class ABResult:
     "The readout (`ab.json` contract via to_dict)"
@@ -446,7 +446,7 @@ def _summary(decision: str, family: list, srm: dict, cfg: ABConfig) -> str:
                "inconclusive": "The experiment cannot tell yet: keep it running or accept the risk knowingly."}[decision]
     return " ".join(parts + [verdict])
 
-# %% ../nbs/24_ab_readout.ipynb #c025
+# %% ../nbs/24_ab_readout.ipynb #c026
 def simulate_experiment(n_users: int = 20_000, *, lift: float = 0.015, seed: int = 0, days: int = 14,
                         split: float = 0.5) -> pd.DataFrame:
     "Event-level rows of a simulated experiment with a known effect on conversion (absolute `lift`)"
@@ -470,7 +470,7 @@ def simulate_experiment(n_users: int = 20_000, *, lift: float = 0.015, seed: int
         "converted": conv_session, "revenue": revenue.round(2), "sessions": 1,
         "latency_ms": rng.normal(300, 40, k).round(1), "pre_revenue": pre[user].round(2)})
 
-# %% ../nbs/24_ab_readout.ipynb #c032
+# %% ../nbs/24_ab_readout.ipynb #c035
 def parse_split(text: str | None) -> dict | None:
     "Planned split `ARM=WEIGHT,ARM=WEIGHT` as a dict, or None for equal"
     if not text: return None
@@ -498,7 +498,7 @@ def run_ab(*, data: str, unit: str, variant: str, control: str, metrics: str, pr
         raise InputError(f"--split names arms {sorted(planned)}; the data has {agg.arms}")
     return read_out(agg, cfg)
 
-# %% ../nbs/24_ab_readout.ipynb #c034
+# %% ../nbs/24_ab_readout.ipynb #c037
 def arm_means_figure(result: ABResult, metric: str) -> go.Figure:
     "Per-arm value of `metric` with 95% intervals"
     rows = [m for m in result.metrics if m["name"] == metric]

@@ -56,6 +56,15 @@ def test_model_card_opens_offline(browser, demo):
     page.close()
 
 
+def test_experiment_readout_draws_offline(browser, demo):
+    page, errors, requests = open_offline(browser, demo["reports"]/"ab-checkout"/"ab.html")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+    assert errors == [] and all(u.startswith(("file:", "data:")) for u in requests)
+    assert page.locator(".js-plotly-plot").count() >= 5
+    assert "Decision: SHIP" in page.content()
+    page.close()
+
+
 def test_index_links_the_report(browser, demo):
     page, errors, requests = open_offline(browser, demo["reports"]/"index.html")
     assert errors == [] and all(u.startswith("file:") for u in requests)

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import run_mlbench
 
-COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "models", "runs", "render"]
+COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "models", "runs", "render"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -247,3 +247,66 @@ def test_card_for_a_trained_model(ws, tmp_path):
     assert card["evaluation"] is None and "not provided" in (out/"model_card.html").read_text()
     info.write_text("intended_use: x\nrisk: y\n")
     assert_one_line_error(run_mlbench("card", "--model", "small", "--card-info", info, "--out", out, "--workspace", ws), "unknown section 'risk'")
+
+
+# --- experiments ------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory):
+    "A simulated experiment's events and the demo metrics file"
+    from mlbench.ab_readout import simulate_experiment
+    root = tmp_path_factory.mktemp("ab")
+    events = simulate_experiment(20_000, lift=0.015, seed=3)
+    events.to_parquet(root/"events.parquet")
+    from mlbench.pipeline import demo_file
+    (root/"metrics.yml").write_text(demo_file("demo_metrics.yml").read_text())
+    return root, events
+
+
+def ab_args(root, *extra, data=None):
+    return ("ab", "--data", data or root/"events.parquet", "--unit", "user_id", "--variant", "variant", "--control", "control",
+            "--metrics", root/"metrics.yml", "--quiet", "--out", root/"out", *extra)
+
+
+def test_ab_readout_end_to_end(experiment):
+    root, events = experiment
+    proc = run_mlbench(*ab_args(root, "--time", "ts", "--split", "control=0.5,treatment=0.5"))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((root/"out"/"ab.json").read_text())
+    assert data["kind"] == "ab" and data["arms"] == ["control", "treatment"] and data["decision"] in ("ship", "inconclusive")
+    conv = next(m for m in data["metrics"] if m["name"] == "conversion")
+    users = events.groupby("user_id").agg(variant=("variant", "first"), converted=("converted", "max"))
+    from scipy import stats
+    ref = stats.ttest_ind(users.converted[users.variant == "treatment"], users.converted[users.variant == "control"], equal_var=False)
+    assert abs(conv["p_value"] - ref.pvalue) < 1e-9
+    assert conv["control"]["n"] + conv["treatment"]["n"] == 20_000 and conv["p_value_adjusted"] < 0.05
+    assert set(conv["bayes"]) >= {"prob_beat_control", "expected_loss"} and conv["sequential"]["p_value"] is not None
+    assert next(m for m in data["metrics"] if m["name"] == "revenue")["cuped"]["variance_reduction"] > 0
+
+
+def test_ab_bad_input(experiment, tmp_path):
+    root, events = experiment
+    assert_one_line_error(run_mlbench(*ab_args(root, "--control", "ctrl")), "control 'ctrl' is not an arm")
+    events[events.variant == "control"].to_parquet(tmp_path/"one.parquet")
+    assert_one_line_error(run_mlbench(*ab_args(root, data=tmp_path/"one.parquet")), "only one arm")
+    bad = events.copy(); bad.loc[bad.index[:3], "converted"] = -1
+    bad.to_parquet(tmp_path/"neg.parquet")
+    assert_one_line_error(run_mlbench(*ab_args(root, data=tmp_path/"neg.parquet")), "negative values")
+    (tmp_path/"m.yml").write_text("primary: r\nmetrics:\n  - {name: r, type: mean, column: revenue, covariate: pre_spend}\n")
+    proc = run_mlbench("ab", "--data", root/"events.parquet", "--unit", "user_id", "--variant", "variant", "--control", "control",
+                       "--metrics", tmp_path/"m.yml", "--out", tmp_path/"o")
+    assert_one_line_error(proc, "CUPED needs a pre-period value")
+    assert not (tmp_path/"o").exists()
+
+
+def test_ab_plan_matches_statsmodels(tmp_path):
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+    proc = run_mlbench("ab-plan", "--metric", "proportion", "--baseline", "0.2", "--mde", "0.02", "--daily-units", "1000",
+                       "--quiet", "--out", tmp_path/"plan")
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads((tmp_path/"plan"/"plan.json").read_text())
+    ref = NormalIndPower().solve_power(proportion_effectsize(0.22, 0.2), alpha=0.05, power=0.8)
+    assert abs(plan["n_per_arm"] / ref - 1) < 0.01 and plan["total_n"] == 2 * plan["n_per_arm"]
+    assert abs(plan["days"] - plan["total_n"] / 1000) < 1e-9
+    assert_one_line_error(run_mlbench("ab-plan", "--metric", "mean", "--baseline", "3", "--mde", "0.1"), "needs --sd")

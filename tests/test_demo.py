@@ -24,7 +24,7 @@ def test_demo_writes_reports_json_html_and_index(demo):
     assert prov["renderer"].startswith("nbconvert ") and prov["packages"]["xgboost"]
     index = (demo["reports"]/"index.html").read_text()
     for href in ("evaluation-churn_xgb-v1/evaluation.html", "evaluation-churn_xgb-v2/evaluation.html",
-                 "model_card-churn_xgb-v2/model_card.html"):
+                 "model_card-churn_xgb-v2/model_card.html", "plan-checkout/plan.html", "ab-checkout/ab.html"):
         assert f'href="{href}"' in index
 
 
@@ -85,3 +85,12 @@ def test_demo_twice_gives_same_hash_sha_and_metrics(demo, tmp_path):
     assert first["provenance"]["model_sha256"] == second["provenance"]["model_sha256"]
     assert first["metrics"] == second["metrics"] and first["comparison"] == second["comparison"]
     assert (tmp_path/"out"/"index.html").exists() and not (tmp_path/"reports").exists()
+
+
+def test_demo_experiment_finds_the_known_effect(demo):
+    data = json.loads((demo["reports"]/"ab-checkout"/"ab.json").read_text())
+    conv = next(m for m in data["metrics"] if m["name"] == "conversion")
+    assert conv["abs_ci_low"] <= 0.015 <= conv["abs_ci_high"] and data["decision"] == "ship"
+    assert not data["srm"]["flagged"]
+    latency = next(m for m in data["metrics"] if m["name"] == "latency")
+    assert latency["guardrail"] and latency["guardrail_status"] == "pass"
