@@ -149,7 +149,9 @@ def report_headline(data: dict) -> str:
         return "—" if value is None else f"{name} {value:.4f}{verdict}"
     if kind == "ab": return f"decision: {data.get('decision')}"
     if kind == "plan": return f"{data.get('n_per_arm'):,} units per arm"
-    if kind == "model_card": return "gates PASS" if (data.get("evaluation") or {}).get("passed") else "model card"
+    if kind == "model_card":
+        passed = (data.get("evaluation") or {}).get("passed")
+        return "model card" if passed is None else f"model card · gates {'PASS' if passed else 'FAIL'}"
     return "—"
 
 def report_entries(root) -> list[dict]:
