@@ -313,6 +313,8 @@ d = { 'settings': { 'branch': 'main',
                                    'mlbench.workspace._start_run': ('workspace.html#_start_run', 'mlbench/workspace.py'),
                                    'mlbench.workspace._tables': ('workspace.html#_tables', 'mlbench/workspace.py'),
                                    'mlbench.workspace._transaction': ('workspace.html#_transaction', 'mlbench/workspace.py'),
+                                   'mlbench.workspace.file_relation': ('workspace.html#file_relation', 'mlbench/workspace.py'),
+                                   'mlbench.workspace.is_data_file': ('workspace.html#is_data_file', 'mlbench/workspace.py'),
                                    'mlbench.workspace.quote_ident': ('workspace.html#quote_ident', 'mlbench/workspace.py'),
                                    'mlbench.workspace.quote_literal': ('workspace.html#quote_literal', 'mlbench/workspace.py'),
                                    'mlbench.workspace.workspace_path': ('workspace.html#workspace_path', 'mlbench/workspace.py')}}}

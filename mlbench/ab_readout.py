@@ -18,7 +18,7 @@ import yaml
 from scipy import stats
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, quote_ident, quote_literal, workspace_path
+from .workspace import Workspace, quote_ident, quote_literal, workspace_path, is_data_file, file_relation
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence
 from .bayes import beta_binomial, normal_posterior
@@ -90,11 +90,7 @@ def load_metrics(path) -> tuple[list[str], list[MetricSpec]]:
 # %% ../nbs/24_ab_readout.ipynb #c008
 def _relation(con, source, workspace=None) -> str:
     "SQL for the events: a file read by DuckDB, or a table of the workspace (attached read-only)"
-    p = Path(str(source))
-    readers = {".csv": "read_csv", ".parquet": "read_parquet", ".pq": "read_parquet", ".tsv": "read_csv"}
-    if p.suffix.lower() in readers:
-        if not p.is_file(): raise InputError(f"file not found: {p}")
-        return f"{readers[p.suffix.lower()]}({quote_literal(p.resolve())})"
+    if is_data_file(source): return file_relation(source)
     ws = workspace_path(workspace)
     if not ws.exists(): raise InputError(f"{source!r} is not a file, and workspace {ws} does not exist")
     if "ws" not in [r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()]:

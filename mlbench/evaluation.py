@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import duckdb
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, Snapshot, quote_ident, quote_literal
+from .workspace import Workspace, Snapshot, quote_ident, file_relation
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models
 from .train import TimeSplit, read_rows
 from .metrics import METRICS, TASKS, task_metrics, roc_points, pr_points
@@ -128,8 +128,6 @@ def load_registry_data(
                     predictor if isinstance(predictor, XGBoostModel) else None, int(total - len(rows)))
 
 # %% ../nbs/19_evaluation.ipynb #c010
-_READERS = {".csv": "read_csv", ".tsv": "read_csv", ".txt": "read_csv", ".parquet": "read_parquet", ".pq": "read_parquet"}
-
 def load_predictions(
     path, *, target: str, score: str,
     baseline_score: str | None = None,
@@ -138,13 +136,10 @@ def load_predictions(
 ) -> EvalData:
     "Labelled scores from a CSV or Parquet file"
     path = Path(path)
-    if not path.is_file(): raise InputError(f"predictions file not found: {path}")
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None: raise InputError(f"cannot read {path}: unknown file type {path.suffix!r}; use .csv or .parquet")
+    src = file_relation(path, "predictions file")
     if not target or not score: raise InputError("a predictions file needs --target COL and --score COL")
     con = duckdb.connect()
     try:
-        src = f"{reader}({quote_literal(path.resolve())})"
         try: have = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
         except duckdb.Error as e: raise InputError(f"cannot read {path}: {str(e).splitlines()[0]}") from e
         for what, c in [("target", target), ("score", score), ("baseline score", baseline_score), *(("segment or sensitive", c) for c in columns)]:

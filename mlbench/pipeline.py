@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .core import InputError
-from .workspace import Workspace, Snapshot, workspace_path
+from .workspace import Workspace, Snapshot, workspace_path, is_data_file
 from .demo_data import make_churn
 from .registry import ModelRecord, get_model
 from .train import train_models, TrainResult, TimeSplit
@@ -153,7 +153,7 @@ def ab(data: str, *, unit: str, variant: str, control: str, metrics, pre=None, t
        out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
     "Check, then run and publish the readout of an experiment"
     ws_path = workspace_path(workspace).resolve()
-    def full(p): return str(Path(p).resolve()) if p and Path(str(p)).suffix.lower() in (".csv", ".parquet", ".pq", ".tsv") else (p or "")
+    def full(p): return str(Path(p).resolve()) if p and is_data_file(p) else (p or "")
     params = {"data": full(data), "unit": unit, "variant": variant, "control": control, "metrics": str(Path(metrics).resolve()),
               "pre": full(pre), "time": time or "", "segment": segment or "", "split": split or "", "alpha": alpha,
               "correction": correction, "decision_view": decision_view, "seed": seed, "workspace": str(ws_path)}

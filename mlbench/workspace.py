@@ -16,7 +16,8 @@ import pandas as pd
 from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
-__all__ = ['DEFAULT_WORKSPACE', 'TIME_TYPES', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot', 'Workspace']
+__all__ = ['DEFAULT_WORKSPACE', 'TIME_TYPES', 'FILE_READERS', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot',
+           'Workspace', 'is_data_file', 'file_relation']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -181,7 +182,19 @@ def _snapshots(self: Workspace) -> pd.DataFrame:
 Workspace.snapshot, Workspace.snapshots = _snapshot, _snapshots
 
 # %% ../nbs/01_workspace.ipynb #c021
-_READERS = {".csv": "read_csv", ".tsv": "read_csv", ".txt": "read_csv", ".parquet": "read_parquet", ".pq": "read_parquet"}
+FILE_READERS = {".csv": "read_csv", ".tsv": "read_csv", ".txt": "read_csv", ".parquet": "read_parquet", ".pq": "read_parquet"}
+
+def is_data_file(source) -> bool:
+    "True when `source` names a file DuckDB reads (by its suffix), rather than a table"
+    return Path(str(source)).suffix.lower() in FILE_READERS
+
+def file_relation(path, what: str = "file") -> str:
+    "SQL that reads a CSV or Parquet file in DuckDB (`read_csv` with type detection, `read_parquet`)"
+    path = Path(path)
+    if not path.is_file(): raise InputError(f"{what} not found: {path}")
+    reader = FILE_READERS.get(path.suffix.lower())
+    if reader is None: raise InputError(f"cannot read {path}: unknown file type {path.suffix!r}; use .csv or .parquet")
+    return f"{reader}({quote_literal(path.resolve())})"
 
 def _ingest(self: Workspace,
             source,                  # CSV/Parquet path, or a pandas DataFrame
@@ -194,12 +207,7 @@ def _ingest(self: Workspace,
         self.con.register("_mlbench_ingest", source)
         select = "SELECT * FROM _mlbench_ingest"
     else:
-        path = Path(source)
-        if not path.is_file(): raise InputError(f"file not found: {path}")
-        reader = _READERS.get(path.suffix.lower())
-        if reader is None:
-            raise InputError(f"cannot read {path}: unknown file type {path.suffix!r}; use .csv or .parquet")
-        select = f"SELECT * FROM {reader}({quote_literal(path.resolve())})"
+        select = f"SELECT * FROM {file_relation(source)}"
     try:
         with self.transaction():
             try: self.con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS {select}")

@@ -1,5 +1,6 @@
 """The `mlbench` command: --help everywhere, and bad input as one line on stderr with exit status 2."""
 import json, subprocess, sys, textwrap, time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -123,8 +124,9 @@ def test_render_an_executed_notebook(demo, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "rendered by nbconvert" in proc.stdout and "Plotly.newPlot" in dest.read_text()
     assert_one_line_error(run_mlbench("render", tmp_path/"none.ipynb"), "notebook not found")
-    assert_one_line_error(run_mlbench("render", demo["report"]/"evaluation.ipynb", "--renderer", "quarto", "--out", tmp_path/"q.html"),
-                          "quarto") if not __import__("shutil").which("quarto") else None
+    no_quarto = {"PATH": str(Path(sys.executable).parent)}   # the venv's bin only: no quarto on it
+    assert_one_line_error(run_mlbench("render", demo["report"]/"evaluation.ipynb", "--renderer", "quarto", "--out", tmp_path/"q.html",
+                                      env=no_quarto), "`quarto` is not on PATH")
 
 
 # --- evaluation readout from scored predictions, gates and model cards -------------------------------------------
