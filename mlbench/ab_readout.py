@@ -18,7 +18,7 @@ import yaml
 from scipy import stats
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, quote_ident, quote_literal, workspace_path, is_data_file, file_relation
+from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence
 from .bayes import beta_binomial, normal_posterior
@@ -88,18 +88,6 @@ def load_metrics(path) -> tuple[list[str], list[MetricSpec]]:
     return parse_metrics(path.read_text(), path.name)
 
 # %% ../nbs/24_ab_readout.ipynb #c008
-def _relation(con, source, workspace=None) -> str:
-    "SQL for the events: a file read by DuckDB, or a table of the workspace (attached read-only)"
-    if is_data_file(source): return file_relation(source)
-    ws = workspace_path(workspace)
-    if not ws.exists(): raise InputError(f"{source!r} is not a file, and workspace {ws} does not exist")
-    if "ws" not in [r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()]:
-        try: con.execute(f"ATTACH {quote_literal(ws.resolve())} AS ws (READ_ONLY)")
-        except duckdb.IOException as e: raise InputError(f"cannot open workspace {ws}: {str(e).splitlines()[0]}") from e
-    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog='ws' AND table_schema='main'").fetchall()]
-    if str(source) not in tables: raise InputError(f"unknown table {source!r} in workspace {ws} (tables: {', '.join(tables) or 'none'})")
-    return f"ws.main.{quote_ident(source)}"
-
 def _columns(con, rel: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
 
@@ -125,9 +113,9 @@ def aggregate(
     "Aggregate events into per-arm sufficient statistics, in DuckDB"
     con = duckdb.connect()
     try:
-        rel = _relation(con, source, workspace)
+        rel = data_relation(con, source, workspace)
         cols = _columns(con, rel)
-        pre_rel = _relation(con, pre, workspace) if pre else None
+        pre_rel = data_relation(con, pre, workspace) if pre else None
         pre_cols = _columns(con, pre_rel) if pre_rel else []
         need = [("unit", unit), ("variant", variant), ("time", time), ("segment", segment)]
         for s in specs: need += [(f"column of metric {s.name!r}", c) for c in (s.column, s.numerator, s.denominator) if c]

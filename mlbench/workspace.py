@@ -17,7 +17,7 @@ from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
 __all__ = ['DEFAULT_WORKSPACE', 'TIME_TYPES', 'FILE_READERS', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot',
-           'Workspace', 'is_data_file', 'file_relation']
+           'Workspace', 'is_data_file', 'file_relation', 'data_relation']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -195,6 +195,18 @@ def file_relation(path, what: str = "file") -> str:
     reader = FILE_READERS.get(path.suffix.lower())
     if reader is None: raise InputError(f"cannot read {path}: unknown file type {path.suffix!r}; use .csv or .parquet")
     return f"{reader}({quote_literal(path.resolve())})"
+
+def data_relation(con, source, workspace=None) -> str:
+    "SQL for `source` on a scratch connection: a CSV/Parquet file, or a table of the workspace attached read-only"
+    if is_data_file(source): return file_relation(source)
+    ws = workspace_path(workspace)
+    if not ws.exists(): raise InputError(f"{source!r} is not a file, and workspace {ws} does not exist")
+    if "ws" not in [r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()]:
+        try: con.execute(f"ATTACH {quote_literal(ws.resolve())} AS ws (READ_ONLY)")
+        except duckdb.IOException as e: raise InputError(f"cannot open workspace {ws}: {str(e).splitlines()[0]}") from e
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog='ws' AND table_schema='main'").fetchall()]
+    if str(source) not in tables: raise InputError(f"unknown table {source!r} in workspace {ws} (tables: {', '.join(tables) or 'none'})")
+    return f"ws.main.{quote_ident(source)}"
 
 def _ingest(self: Workspace,
             source,                  # CSV/Parquet path, or a pandas DataFrame
