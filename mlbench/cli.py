@@ -170,6 +170,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
+    p = sub.add_parser("drift", help="compare a current data set with a reference: data and prediction drift",
+                       description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction "
+                                   "drift and performance change; optionally per time window. Writes drift.html and drift.json.")
+    p.add_argument("--reference", required=True, metavar="FILE_OR_TABLE", help="reference data")
+    p.add_argument("--current", required=True, metavar="FILE_OR_TABLE", help="current data")
+    p.add_argument("--columns", type=_csv, default=None, metavar="A,B", help="columns to compare (default: every shared one)")
+    p.add_argument("--prediction", default=None, metavar="COL", help="score column (prediction drift)")
+    p.add_argument("--target", default=None, metavar="COL", help="target column (performance change)")
+    p.add_argument("--time", default=None, metavar="COL", help="time column of the current data, for windows")
+    p.add_argument("--window", default=None, help="window length with --time, e.g. 1w, 7d, 1m")
+    p.add_argument("--psi-threshold", type=float, default=0.2, help="a column drifts above this PSI (default: 0.2)")
+    p.add_argument("--dataset-share", type=float, default=0.5, help="the data set drifts above this share of columns (default: 0.5)")
+    p.add_argument("--numeric-method", choices=["psi", "ks", "wasserstein"], default="psi", help="drift rule for numeric columns")
+    p.add_argument("--categorical-method", choices=["psi", "chi2"], default="psi", help="drift rule for categorical columns")
+    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/drift-NAME)")
+    _renderer_arg(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _workspace_arg(p)
+
     p = sub.add_parser("models", help="list the model registry", description="List registered models, newest first.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _workspace_arg(p)
@@ -265,6 +284,15 @@ def _run(args) -> int:
         print(f"decision: {d['decision']}" + (" (SAMPLE RATIO MISMATCH)" if d["srm"]["flagged"] else ""))
         for r in d["reasons"]: print(f"  - {r}")
         print(f"readout: {res.html}")
+    elif args.command == "drift":
+        from mlbench.drift import DriftConfig
+        res = pipeline.drift(args.reference, args.current, columns=args.columns, prediction=args.prediction, target=args.target,
+                             time=args.time, window=args.window, workspace=args.workspace, out=args.out, renderer=args.renderer,
+                             config=DriftConfig(args.psi_threshold, args.dataset_share, args.numeric_method, args.categorical_method),
+                             progress=not args.quiet)
+        d = res.data
+        print(f"data set drift: {'yes' if d['dataset_drift'] else 'no'} ({d['share_drifted']:.0%} of columns); drifted: "
+              f"{', '.join(r['name'] for r in d['columns'] if r['drifted']) or 'none'}\nreadout: {res.html}")
     elif args.command == "models":
         with Workspace(args.workspace, read_only=True) as ws: _print_frame(list_models(ws), args.json, "no models registered")
     elif args.command == "runs":

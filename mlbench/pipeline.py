@@ -26,10 +26,11 @@ from .model_card import load_card_info, latest_evaluation
 from .reports import run_report, write_index, ReportResult
 from .ab_design import PlanConfig, solve_plan
 from .ab_readout import run_ab, simulate_experiment
+from .drift import run_drift, DriftConfig, simulate_current
 
 # %% auto #0
 __all__ = ['DEFAULT_REPORTS', 'CHALLENGER_PARAMS', 'ingest_file', 'train', 'reports_root', 'evaluate', 'gate', 'card', 'ab_plan',
-           'ab', 'demo_file', 'DemoResult', 'run_demo']
+           'ab', 'drift', 'demo_file', 'DemoResult', 'run_demo']
 
 # %% ../nbs/50_pipeline.ipynb #c005
 def ingest_file(workspace, path, table: str, *, time_column: str | None = None) -> Snapshot:
@@ -164,6 +165,24 @@ def ab(data: str, *, unit: str, variant: str, control: str, metrics, pre=None, t
     return result
 
 # %% ../nbs/50_pipeline.ipynb #c015
+def drift(reference: str, current: str, *, columns=None, prediction=None, target=None, time=None, window=None,
+          config: DriftConfig | None = None, workspace=None, out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
+    "Check, then run and publish the drift readout of `current` against `reference`"
+    config = config or DriftConfig()
+    ws_path = workspace_path(workspace).resolve()
+    def full(p): return str(Path(p).resolve()) if p and is_data_file(p) else (p or "")
+    run_drift(full(reference), full(current), columns=columns, prediction=prediction, target=target, time=time, window=window,
+              config=config, workspace=ws_path)
+    params = {"reference": full(reference), "current": full(current), "columns": ",".join(columns or []), "prediction": prediction or "",
+              "target": target or "", "time": time or "", "window": window or "", "psi_threshold": config.psi_threshold,
+              "dataset_share": config.dataset_share, "numeric_method": config.numeric_method,
+              "categorical_method": config.categorical_method, "workspace": str(ws_path)}
+    out = Path(out) if out else reports_root()/f"drift-{Path(str(current)).stem}"
+    result = run_report("drift", params, out, renderer=renderer, progress=progress)
+    write_index(out.resolve().parent)
+    return result
+
+# %% ../nbs/50_pipeline.ipynb #c017
 CHALLENGER_PARAMS = {"max_depth": 3, "eta": 0.08, "min_child_weight": 20}
 
 def demo_file(name: str) -> Path:
@@ -189,22 +208,22 @@ def run_demo(
     "Generate, ingest, train, evaluate, compare, gate and document, end to end"
     if rows < 50_000: raise InputError(f"--rows {rows}: the demo uses at least 50,000 customers")
     start, root = time.monotonic(), reports_root(out)
-    log(f"[1/7] generating {rows:,} customers (seed {seed}) and ingesting them")
+    log(f"[1/8] generating {rows:,} customers (seed {seed}) and ingesting them")
     df = make_churn(rows, seed=seed)
     with Workspace(workspace) as ws, ws.logged_run("ingest", {"source": "demo", "rows": rows, "seed": seed}) as run:
         snap = ws.ingest(df, "customers")
         run["snapshot_id"] = snap.snapshot_id
         ws_path = ws.path
     log(f"      table customers in {ws_path}: snapshot {snap.snapshot_id}")
-    log("[2/7] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
+    log("[2/8] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
     champ = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, progress=progress)
     log(f"      {champ.model.ref}: test ROC AUC {champ.model.metrics['test_roc_auc']:.4f}; "
         f"baseline {champ.baseline.metrics['test_roc_auc']:.4f}")
     common = dict(segments=["plan", "region"], sensitive=["gender"], threshold_by="f1", bootstrap=bootstrap, seed=seed,
                   renderer=renderer, progress=progress)
-    log("[3/7] evaluating the champion against its baseline")
+    log("[3/8] evaluating the champion against its baseline")
     reports = {"champion": evaluate(ws_path, champ.model.ref, out=root/f"evaluation-churn_xgb-v{champ.model.version}", **common)}
-    log("[4/7] training a challenger and evaluating it against the champion, with quality gates")
+    log("[4/8] training a challenger and evaluating it against the champion, with quality gates")
     chall = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, params=CHALLENGER_PARAMS,
                   baseline=False, progress=progress)
     reports["challenger"] = evaluate(ws_path, chall.model.ref, baseline=champ.model.ref, gates=demo_file("demo_gates.yml"),
@@ -212,10 +231,10 @@ def run_demo(
     verdict = reports["challenger"].data
     log(f"      gates: {'PASS' if verdict['passed'] else 'FAIL'} "
         f"({sum(g['passed'] for g in verdict['gates'])} of {len(verdict['gates'])} rules pass)")
-    log("[5/7] publishing the challenger's model card")
+    log("[5/8] publishing the challenger's model card")
     reports["card"] = card(ws_path, chall.model.ref, card_info=demo_file("demo_card.yml"), evaluation=reports["challenger"].json,
                            out=root/f"model_card-churn_xgb-v{chall.model.version}", renderer=renderer, progress=progress)
-    log("[6/7] simulating an experiment (40,000 users, true conversion lift +1.5 points), planning and reading it out")
+    log("[6/8] simulating an experiment (40,000 users, true conversion lift +1.5 points), planning and reading it out")
     events_path = Path(ws_path).parent/"experiment_events.parquet"
     simulate_experiment(40_000, lift=0.015, seed=seed).to_parquet(events_path)
     reports["plan"] = ab_plan(PlanConfig("proportion", 0.10, mde=0.015, daily_units=40_000 / 14), out=root/"plan-checkout",
@@ -224,6 +243,13 @@ def run_demo(
                                metrics=demo_file("demo_metrics.yml"), time="ts", seed=seed, workspace=ws_path,
                                out=root/"ab-checkout", renderer=renderer, progress=progress)
     log(f"      decision: {reports['experiment'].data['decision']}")
-    log("[7/7] writing the reports index")
+    log("[7/8] simulating a later period with known shifts and reading out drift")
+    cur_path = Path(ws_path).parent/"customers_current.parquet"
+    simulate_current(df, seed=seed + 1).to_parquet(cur_path)
+    reports["drift"] = drift("customers", str(cur_path), columns=["monthly_charges", "plan", "age", "tenure_months",
+                             "support_tickets_90d", "region"], time="signup_at", window="1w", workspace=ws_path,
+                             out=root/"drift-customers", renderer=renderer, progress=progress)
+    log(f"      drifted: {', '.join(r['name'] for r in reports['drift'].data['columns'] if r['drifted']) or 'none'}")
+    log("[8/8] writing the reports index")
     index = write_index(root)
     return DemoResult(snap, champ, chall, reports, index, time.monotonic() - start)

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import run_mlbench
 
-COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "models", "runs", "render"]
+COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "drift", "models", "runs", "render"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -312,3 +312,24 @@ def test_ab_plan_matches_statsmodels(tmp_path):
     assert abs(plan["n_per_arm"] / ref - 1) < 0.01 and plan["total_n"] == 2 * plan["n_per_arm"]
     assert abs(plan["days"] - plan["total_n"] / 1000) < 1e-9
     assert_one_line_error(run_mlbench("ab-plan", "--metric", "mean", "--baseline", "3", "--mde", "0.1"), "needs --sd")
+
+
+# --- drift -------------------------------------------------------------------------------------------------------------
+
+def test_drift_flags_the_known_shifts_and_bad_input(tmp_path):
+    from mlbench.demo_data import make_churn
+    from mlbench.drift import simulate_current
+    ref = make_churn(50_000, seed=5)
+    ref.to_parquet(tmp_path/"ref.parquet")
+    simulate_current(ref, seed=6).to_parquet(tmp_path/"cur.parquet")
+    proc = run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"cur.parquet", "--columns",
+                       "monthly_charges,plan,age", "--quiet", "--out", tmp_path/"drift")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path/"drift"/"drift.json").read_text())
+    assert data["kind"] == "drift" and {r["name"]: r["drifted"] for r in data["columns"]} == {"monthly_charges": True, "plan": True, "age": False}
+    ref.head(0).to_parquet(tmp_path/"empty.parquet")
+    assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"empty.parquet",
+                                      "--out", tmp_path/"d2"), "current data set is empty")
+    assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"cur.parquet",
+                                      "--time", "signup_at", "--window", "fortnight", "--out", tmp_path/"d3"), "--window 'fortnight'")
+    assert not (tmp_path/"d2").exists() and not (tmp_path/"d3").exists()
