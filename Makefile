@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_evaluate.py
 	$(BIN)/python bench/bench_ab.py
+	$(BIN)/python bench/bench_drift.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

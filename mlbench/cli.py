@@ -170,6 +170,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
+    p = sub.add_parser("validate", help="check data against expectations (or infer a starting expectations file)",
+                       description="Check a file or table against a YAML of expectations (schema, nulls, keys, ranges, values, "
+                                   "patterns, freshness, label quality, leakage) and write validation.html and validation.json. "
+                                   "Exit status 0 when every check passes, 1 when one fails, 2 on bad input. With --infer, write "
+                                   "a starting expectations file from the data instead.")
+    p.add_argument("--data", required=True, metavar="FILE_OR_TABLE", help="data to check (or to infer from)")
+    p.add_argument("--expect", required=True, metavar="FILE", help="expectations YAML (written with --infer)")
+    p.add_argument("--infer", action="store_true", help="write --expect from --data instead of checking")
+    p.add_argument("--label", default=None, metavar="COL", help="label column, for --infer")
+    p.add_argument("--as-of", default=None, help="reference time for freshness checks (default: now)")
+    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/validation-NAME)")
+    _renderer_arg(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _workspace_arg(p)
+
     p = sub.add_parser("drift", help="compare a current data set with a reference: data and prediction drift",
                        description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction "
                                    "drift and performance change; optionally per time window. Writes drift.html and drift.json.")
@@ -284,6 +299,19 @@ def _run(args) -> int:
         print(f"decision: {d['decision']}" + (" (SAMPLE RATIO MISMATCH)" if d["srm"]["flagged"] else ""))
         for r in d["reasons"]: print(f"  - {r}")
         print(f"readout: {res.html}")
+    elif args.command == "validate":
+        if args.infer:
+            path = pipeline.infer(args.data, args.expect, label=args.label, workspace=args.workspace)
+            print(f"wrote {path}: edit it, then run mlbench validate --data ... --expect {path}")
+            return 0
+        res = pipeline.validate_data(args.data, args.expect, as_of=args.as_of, workspace=args.workspace, out=args.out,
+                                     renderer=args.renderer, progress=not args.quiet)
+        d = res.data
+        for c in d["checks"]:
+            if not c["passed"]: print(f"FAIL  {c['check']:<16} {c['column'] or '':<20} observed {c['observed']}, expected {c['expected']}")
+        print(f"validation: {'PASS' if d['passed'] else 'FAIL'} ({sum(c['passed'] for c in d['checks'])} of {len(d['checks'])} checks pass)"
+              f"\nreadout: {res.html}")
+        return 0 if d["passed"] else 1
     elif args.command == "drift":
         from mlbench.drift import DriftConfig
         res = pipeline.drift(args.reference, args.current, columns=args.columns, prediction=args.prediction, target=args.target,

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/pipeline.html.md"""
 
 # %% ../nbs/50_pipeline.ipynb #c002
 from __future__ import annotations
-import json, os, sys, time
+import datetime as dt, json, os, sys, time
 from dataclasses import dataclass, asdict
 from importlib import resources
 from pathlib import Path
@@ -27,10 +27,11 @@ from .reports import run_report, write_index, ReportResult
 from .ab_design import PlanConfig, solve_plan
 from .ab_readout import run_ab, simulate_experiment
 from .drift import run_drift, DriftConfig, simulate_current
+from .validation import validate, parse_expectations, infer_expectations, write_expectations
 
 # %% auto #0
 __all__ = ['DEFAULT_REPORTS', 'CHALLENGER_PARAMS', 'ingest_file', 'train', 'reports_root', 'evaluate', 'gate', 'card', 'ab_plan',
-           'ab', 'drift', 'demo_file', 'DemoResult', 'run_demo']
+           'ab', 'validate_data', 'infer', 'drift', 'demo_file', 'DemoResult', 'run_demo']
 
 # %% ../nbs/50_pipeline.ipynb #c005
 def ingest_file(workspace, path, table: str, *, time_column: str | None = None) -> Snapshot:
@@ -165,6 +166,29 @@ def ab(data: str, *, unit: str, variant: str, control: str, metrics, pre=None, t
     return result
 
 # %% ../nbs/50_pipeline.ipynb #c015
+def validate_data(data: str, expect, *, as_of: str | None = None, workspace=None, out=None, renderer: str = "auto",
+                  progress: bool = True) -> ReportResult:
+    "Check, then run and publish the validation readout"
+    ws_path = workspace_path(workspace).resolve()
+    expect = Path(expect)
+    if not expect.is_file(): raise InputError(f"expectations file not found: {expect}")
+    exp = parse_expectations(expect.read_text(), expect.name)
+    try: when = dt.datetime.fromisoformat(as_of) if as_of else None
+    except ValueError: raise InputError(f"--as-of {as_of!r} is not an ISO date or time, e.g. 2026-11-26 or 2026-11-26T08:00") from None
+    full = str(Path(data).resolve()) if is_data_file(data) else data
+    validate(full, exp, as_of=when, workspace=ws_path)
+    out = Path(out) if out else reports_root()/f"validation-{Path(str(data)).stem}"
+    params = {"data": full, "expect": str(expect.resolve()), "as_of": as_of or "", "workspace": str(ws_path)}
+    result = run_report("validation", params, out, renderer=renderer, progress=progress)
+    write_index(out.resolve().parent)
+    return result
+
+def infer(data: str, expect, *, label: str | None = None, workspace=None) -> Path:
+    "Write a starting expectations file inferred from `data`"
+    full = str(Path(data).resolve()) if is_data_file(data) else data
+    return write_expectations(infer_expectations(full, label=label, workspace=workspace_path(workspace).resolve()), expect)
+
+# %% ../nbs/50_pipeline.ipynb #c017
 def drift(reference: str, current: str, *, columns=None, prediction=None, target=None, time=None, window=None,
           config: DriftConfig | None = None, workspace=None, out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
     "Check, then run and publish the drift readout of `current` against `reference`"
@@ -182,7 +206,7 @@ def drift(reference: str, current: str, *, columns=None, prediction=None, target
     write_index(out.resolve().parent)
     return result
 
-# %% ../nbs/50_pipeline.ipynb #c017
+# %% ../nbs/50_pipeline.ipynb #c019
 CHALLENGER_PARAMS = {"max_depth": 3, "eta": 0.08, "min_child_weight": 20}
 
 def demo_file(name: str) -> Path:
@@ -243,7 +267,10 @@ def run_demo(
                                metrics=demo_file("demo_metrics.yml"), time="ts", seed=seed, workspace=ws_path,
                                out=root/"ab-checkout", renderer=renderer, progress=progress)
     log(f"      decision: {reports['experiment'].data['decision']}")
-    log("[7/8] simulating a later period with known shifts and reading out drift")
+    log("[7/8] validating the customers against inferred expectations; simulating a later period and reading out drift")
+    expect_path = infer("customers", Path(ws_path).parent/"expectations.yml", label="churned", workspace=ws_path)
+    reports["validation"] = validate_data("customers", expect_path, workspace=ws_path, out=root/"validation-customers",
+                                          renderer=renderer, progress=progress)
     cur_path = Path(ws_path).parent/"customers_current.parquet"
     simulate_current(df, seed=seed + 1).to_parquet(cur_path)
     reports["drift"] = drift("customers", str(cur_path), columns=["monthly_charges", "plan", "age", "tenure_months",

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import run_mlbench
 
-COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "drift", "models", "runs", "render"]
+COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "validate", "drift", "models", "runs", "render"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -333,3 +333,28 @@ def test_drift_flags_the_known_shifts_and_bad_input(tmp_path):
     assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"cur.parquet",
                                       "--time", "signup_at", "--window", "fortnight", "--out", tmp_path/"d3"), "--window 'fortnight'")
     assert not (tmp_path/"d2").exists() and not (tmp_path/"d3").exists()
+
+
+# --- validation ----------------------------------------------------------------------------------------------------
+
+def test_validate_infer_then_check(tmp_path):
+    from mlbench.demo_data import make_churn
+    from mlbench.drift import simulate_current
+    ref = make_churn(50_000, seed=8)
+    ref.to_parquet(tmp_path/"ref.parquet")
+    simulate_current(ref, seed=9).to_parquet(tmp_path/"cur.parquet")
+    expect = tmp_path/"expect.yml"
+    proc = run_mlbench("validate", "--data", tmp_path/"ref.parquet", "--expect", expect, "--infer", "--label", "churned")
+    assert proc.returncode == 0 and expect.exists(), proc.stderr
+    ok = run_mlbench("validate", "--data", tmp_path/"ref.parquet", "--expect", expect, "--quiet", "--out", tmp_path/"v1")
+    assert ok.returncode == 0 and "validation: PASS" in ok.stdout, ok.stderr
+    bad = run_mlbench("validate", "--data", tmp_path/"cur.parquet", "--expect", expect, "--quiet", "--out", tmp_path/"v2")
+    assert bad.returncode == 1 and "FAIL  max              monthly_charges" in bad.stdout
+    data = json.loads((tmp_path/"v2"/"validation.json").read_text())
+    assert data["kind"] == "validation" and data["passed"] is False
+    failed = next(c for c in data["checks"] if c["check"] == "max" and c["column"] == "monthly_charges")
+    assert failed["failing_rows"] and failed["observed"] > 0
+    broken = tmp_path/"broken.yml"
+    broken.write_text("rows: {min: 1}\ncolumns:\n  age: {type: numeric, minimum: 3}\n")
+    assert_one_line_error(run_mlbench("validate", "--data", tmp_path/"ref.parquet", "--expect", broken, "--out", tmp_path/"v3"),
+                          "broken.yml line 3: unknown check 'minimum'")

@@ -24,7 +24,7 @@ def test_demo_writes_reports_json_html_and_index(demo):
     assert prov["renderer"].startswith("nbconvert ") and prov["packages"]["xgboost"]
     index = (demo["reports"]/"index.html").read_text()
     for href in ("evaluation-churn_xgb-v1/evaluation.html", "evaluation-churn_xgb-v2/evaluation.html",
-                 "model_card-churn_xgb-v2/model_card.html", "plan-checkout/plan.html", "ab-checkout/ab.html", "drift-customers/drift.html"):
+                 "model_card-churn_xgb-v2/model_card.html", "plan-checkout/plan.html", "ab-checkout/ab.html", "drift-customers/drift.html", "validation-customers/validation.html"):
         assert f'href="{href}"' in index
 
 
@@ -100,3 +100,8 @@ def test_demo_drift_flags_exactly_the_known_shifts(demo):
     data = json.loads((demo["reports"]/"drift-customers"/"drift.json").read_text())
     assert sorted(r["name"] for r in data["columns"] if r["drifted"]) == ["monthly_charges", "plan"]
     assert len(data["windows"]) >= 4
+
+
+def test_demo_data_passes_its_inferred_expectations(demo):
+    data = json.loads((demo["reports"]/"validation-customers"/"validation.json").read_text())
+    assert data["passed"] and len(data["checks"]) > 40 and data["rows"] == 60_000
