@@ -14,10 +14,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import yaml
 from scipy import stats
 
-from .core import InputError, code_version, package_versions, utc_now, sha256_file
+from .core import InputError, parse_yaml, code_version, package_versions, utc_now, sha256_file
 from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence
@@ -50,10 +49,7 @@ _METRIC_KEYS = {"name", "type", "column", "numerator", "denominator", "covariate
 
 def parse_metrics(text: str, where: str = "metrics file") -> tuple[list[str], list[MetricSpec]]:
     "Primary metric names and metric specs from YAML text; errors name the line"
-    try: root, data = yaml.compose(text), yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError(f"{where}{f' line {mark.line + 1}' if mark else ''}: invalid YAML: {getattr(e, 'problem', e)}") from e
+    data, root = parse_yaml(text, where)
     if not isinstance(data, dict) or not isinstance(data.get("metrics"), list) or not data["metrics"]:
         raise InputError(f"{where}: expected 'metrics:', a non-empty list of metrics, and 'primary:'")
     nodes = next(v for k, v in root.value if k.value == "metrics").value

@@ -14,7 +14,7 @@ import mlbench
 
 # %% auto #0
 __all__ = ['TRACKED_PACKAGES', 'MlbenchError', 'InputError', 'WorkspaceError', 'ReportError', 'atomic_path', 'atomic_write_text',
-           'to_jsonable', 'dumps_json', 'sha256_file', 'package_versions', 'code_version', 'utc_now']
+           'to_jsonable', 'dumps_json', 'parse_yaml', 'sha256_file', 'package_versions', 'code_version', 'utc_now']
 
 # %% ../nbs/00_core.ipynb #c005
 class MlbenchError(Exception):
@@ -72,6 +72,16 @@ def dumps_json(obj, **kw) -> str:
     return json.dumps(to_jsonable(obj), allow_nan=False, indent=2, **kw)
 
 # %% ../nbs/00_core.ipynb #c015
+def parse_yaml(text: str, where: str):
+    "Data and node tree of YAML `text`; a syntax error becomes an InputError naming `where` and the line"
+    import yaml
+    try: return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        at = f" line {mark.line + 1}" if mark else ""
+        raise InputError(f"{where}{at}: invalid YAML: {getattr(e, 'problem', None) or e}") from e
+
+# %% ../nbs/00_core.ipynb #c018
 def sha256_file(path) -> str:
     "Hex sha256 of a file's bytes, read in 1 MiB blocks"
     h = hashlib.sha256()

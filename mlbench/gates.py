@@ -10,9 +10,8 @@ import math, operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
-from .core import InputError
+from .core import InputError, parse_yaml
 from .metrics import METRICS
 
 # %% auto #0
@@ -64,13 +63,7 @@ def _rule(d, line: int, where: str) -> GateRule:
 
 def parse_gates(text: str, where: str = "gates file") -> list[GateRule]:
     "Rules from the YAML `text`; errors name the line"
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        at = f" line {mark.line + 1}" if mark else ""
-        raise InputError(f"{where}{at}: invalid YAML: {getattr(e, 'problem', None) or e}") from e
+    data, root = parse_yaml(text, where)
     if not isinstance(data, dict) or not isinstance(data.get("gates"), list):
         raise InputError(f"{where}: expected a top-level 'gates:' list of rules")
     items = next(v for k, v in root.value if k.value == "gates").value

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
 
-from .core import InputError, code_version, package_versions, utc_now
+from .core import InputError, parse_yaml, code_version, package_versions, utc_now
 from .workspace import Workspace
 from .registry import get_model
 from .reports import report_entries
@@ -30,10 +29,7 @@ def load_card_info(path=None) -> dict:
     if path:
         path = Path(path)
         if not path.is_file(): raise InputError(f"card info file not found: {path}")
-        try: info = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            raise InputError(f"{path.name}{f' line {mark.line + 1}' if mark else ''}: invalid YAML: {getattr(e, 'problem', e)}") from e
+        info = parse_yaml(path.read_text(), path.name)[0] or {}
         if not isinstance(info, dict): raise InputError(f"{path.name}: expected a mapping of sections ({', '.join(CARD_SECTIONS)})")
         unknown = set(info) - set(CARD_SECTIONS)
         if unknown: raise InputError(f"{path.name}: unknown section {sorted(unknown)[0]!r}; sections: {', '.join(CARD_SECTIONS)}")

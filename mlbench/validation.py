@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from .core import InputError, code_version, package_versions, utc_now, sha256_file, atomic_write_text
+from .core import InputError, parse_yaml, code_version, package_versions, utc_now, sha256_file, atomic_write_text
 from .workspace import data_relation, quote_ident, quote_literal, is_data_file
 from .registry import is_numeric_type
 
@@ -44,10 +44,7 @@ def parse_duration(text) -> dt.timedelta:
 
 def parse_expectations(text: str, where: str = "expectations file") -> dict:
     "Validated expectations from YAML; errors name the line"
-    try: root, data = yaml.compose(text), yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError(f"{where}{f' line {mark.line + 1}' if mark else ''}: invalid YAML: {getattr(e, 'problem', e)}") from e
+    data, root = parse_yaml(text, where)
     if not isinstance(data, dict): raise InputError(f"{where}: expected a mapping with rows, columns, label, leakage")
     lines = {k.value: k.start_mark.line + 1 for k, _ in root.value} if root else {}
     unknown = set(data) - {"rows", "columns", "label", "leakage"}
