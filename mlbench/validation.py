@@ -82,6 +82,11 @@ def _check(check, column, passed, observed, expected, failing_rows=None) -> dict
     return {"check": check, "column": column, "passed": bool(passed), "observed": observed, "expected": expected,
             "failing_rows": failing_rows or []}
 
+def _rows_check(con, rel, check: str, column, where: str, expected) -> dict:
+    "A check that passes when no row matches `where`; keeps a few of the rows that do"
+    bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}").fetchone()[0]
+    return _check(check, column, bad == 0, bad, expected, _examples(con, rel, where) if bad else [])
+
 def _auc(con, rel, x: str, y: str):
     "ROC AUC of numeric column x against 0/1 column y, by midranks in SQL"
     n1, n0, s = con.execute(f"""WITH r AS (SELECT {y} AS y, rank() OVER (ORDER BY {x}) + (count(*) OVER (PARTITION BY {x}) - 1) / 2.0 AS mr
@@ -121,18 +126,13 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
                 checks.append(_check("unique", col, dup == 0, dup, 0, _examples(con, rel, f"{c} IN (SELECT {c} FROM {rel} GROUP BY {c} HAVING count(*) > 1)") if dup else []))
             for bound, op in (("min", "<"), ("max", ">")):
                 if bound in spec:
-                    cond = f"{c} {op} {float(spec[bound])!r}"
-                    bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {cond}").fetchone()[0]
-                    checks.append(_check(bound, col, bad == 0, bad, spec[bound], _examples(con, rel, cond) if bad else []))
+                    checks.append(_rows_check(con, rel, bound, col, f"{c} {op} {float(spec[bound])!r}", spec[bound]))
             if "allowed" in spec:
                 vals = ", ".join(quote_literal(v) for v in spec["allowed"])
-                cond = f"{c} IS NOT NULL AND {c}::VARCHAR NOT IN ({vals})"
-                bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {cond}").fetchone()[0]
-                checks.append(_check("allowed", col, bad == 0, bad, spec["allowed"], _examples(con, rel, cond) if bad else []))
+                checks.append(_rows_check(con, rel, "allowed", col, f"{c} IS NOT NULL AND {c}::VARCHAR NOT IN ({vals})", spec["allowed"]))
             if "regex" in spec:
-                cond = f"{c} IS NOT NULL AND NOT regexp_full_match({c}::VARCHAR, {quote_literal(spec['regex'])})"
-                bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {cond}").fetchone()[0]
-                checks.append(_check("regex", col, bad == 0, bad, spec["regex"], _examples(con, rel, cond) if bad else []))
+                checks.append(_rows_check(con, rel, "regex", col, f"{c} IS NOT NULL AND NOT regexp_full_match({c}::VARCHAR, "
+                                          f"{quote_literal(spec['regex'])})", spec["regex"]))
             if "freshness" in spec:
                 newest = con.execute(f"SELECT max({c})::TIMESTAMP FROM {rel}").fetchone()[0]
                 limit = as_of - parse_duration(spec["freshness"])
@@ -145,9 +145,7 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
                 q = quote_ident(lc)
                 if "allowed" in label:
                     vals = ", ".join(quote_literal(v) for v in label["allowed"])
-                    cond = f"{q} IS NOT NULL AND {q}::VARCHAR NOT IN ({vals})"
-                    bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {cond}").fetchone()[0]
-                    checks.append(_check("label_allowed", lc, bad == 0, bad, label["allowed"], _examples(con, rel, cond) if bad else []))
+                    checks.append(_rows_check(con, rel, "label_allowed", lc, f"{q} IS NOT NULL AND {q}::VARCHAR NOT IN ({vals})", label["allowed"]))
                 for cls, (lo, hi) in (label.get("share") or {}).items():
                     share = con.execute(f"SELECT avg(({q}::VARCHAR = {quote_literal(cls)})::INT) FROM {rel} WHERE {q} IS NOT NULL").fetchone()[0] or 0.0
                     checks.append(_check("label_share", lc, lo <= share <= hi, share, [lo, hi]))
@@ -168,9 +166,7 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
             for ft in leak.get("feature_times") or []:
                 if lt not in types or ft not in types:
                     checks.append(_check("leakage_time", ft, False, "missing column", f"{ft} <= {lt}")); continue
-                cond = f"{quote_ident(ft)} > {quote_ident(lt)}"
-                bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {cond}").fetchone()[0]
-                checks.append(_check("leakage_time", ft, bad == 0, bad, f"{ft} <= {lt}", _examples(con, rel, cond) if bad else []))
+                checks.append(_rows_check(con, rel, "leakage_time", ft, f"{quote_ident(ft)} > {quote_ident(lt)}", f"{ft} <= {lt}"))
     finally: con.close()
     prov = {"file": str(Path(str(source)).resolve()), "sha256": sha256_file(source)} if is_data_file(source) else {"table": str(source)}
     return {"kind": "validation", "rows": n, "checks": checks, "passed": all(c["passed"] for c in checks),
