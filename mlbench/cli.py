@@ -199,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset-share", type=float, default=0.5, help="the data set drifts above this share of columns (default: 0.5)")
     p.add_argument("--numeric-method", choices=["psi", "ks", "wasserstein"], default="psi", help="drift rule for numeric columns")
     p.add_argument("--categorical-method", choices=["psi", "chi2"], default="psi", help="drift rule for categorical columns")
+    p.add_argument("--memory-limit", default="512MB", metavar="SIZE",
+                   help="DuckDB memory cap; larger inputs spill to a temporary folder (default: 512MB)")
     p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/drift-NAME)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -317,7 +319,7 @@ def _run(args) -> int:
         res = pipeline.drift(args.reference, args.current, columns=args.columns, prediction=args.prediction, target=args.target,
                              time=args.time, window=args.window, workspace=args.workspace, out=args.out, renderer=args.renderer,
                              config=DriftConfig(args.psi_threshold, args.dataset_share, args.numeric_method, args.categorical_method),
-                             progress=not args.quiet)
+                             progress=not args.quiet, memory_limit=args.memory_limit)
         d = res.data
         print(f"data set drift: {'yes' if d['dataset_drift'] else 'no'} ({d['share_drifted']:.0%} of columns); drifted: "
               f"{', '.join(r['name'] for r in d['columns'] if r['drifted']) or 'none'}\nreadout: {res.html}")

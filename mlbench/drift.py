@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import math
+import math, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
 
@@ -18,12 +18,12 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import data_relation, quote_ident, is_data_file
+from .workspace import data_relation, quote_ident, quote_literal, is_data_file
 from .registry import is_numeric_type
 
 # %% auto #0
-__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'psi', 'js_distance', 'DriftConfig', 'compare_relations', 'run_drift', 'simulate_current',
-           'distribution_figure', 'windows_figure']
+__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DEFAULT_MEMORY_LIMIT', 'psi', 'js_distance', 'DriftConfig', 'compare_relations',
+           'run_drift', 'simulate_current', 'distribution_figure', 'windows_figure']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -49,37 +49,37 @@ class DriftConfig:
     categorical_method: str = "psi"    # psi | chi2 (p < 0.05)
 
 # %% ../nbs/31_drift.ipynb #c006
-def _numeric(con, ref: str, cur: str, col: str) -> dict:
+def _numeric(con, ref: str, cur: str, col: str, n1: int, n2: int) -> dict:
+    "Numeric column statistics: 1 pass over the reference for the deciles, 1 merged pass over both for the rest"
     c = quote_ident(col)
-    n1, n2 = (con.execute(f"SELECT count({c}) FROM {r}").fetchone()[0] for r in (ref, cur))
     if n1 == 0 or n2 == 0: return {"flag": "all values null in " + ("reference" if n1 == 0 else "current")}
     qs = ", ".join(f"{k / 10}" for k in range(1, 10))
-    edges = np.unique(np.array(con.execute(f"SELECT quantile_cont({c}::DOUBLE, [{qs}]) FROM {ref}").fetchone()[0], float))
-    bin_expr = " + ".join(f"({c}::DOUBLE > {float(e)!r}::DOUBLE)::INT" for e in edges)
-    def counts(r):
-        got = dict(con.execute(f"SELECT {bin_expr} AS b, count(*) FROM {r} WHERE {c} IS NOT NULL GROUP BY b").fetchall())
-        return np.array([got.get(i, 0) for i in range(len(edges) + 1)], float)
-    rc, cc = counts(ref), counts(cur)
-    d, wass = con.execute(f"""
-        WITH v AS (SELECT {c}::DOUBLE AS x, 0 AS s FROM {ref} WHERE {c} IS NOT NULL
-                   UNION ALL SELECT {c}::DOUBLE, 1 FROM {cur} WHERE {c} IS NOT NULL),
-        g AS (SELECT x, count(*) FILTER (WHERE s = 0) AS a, count(*) FILTER (WHERE s = 1) AS b FROM v GROUP BY x),
-        e AS (SELECT x, sum(a) OVER w / {n1}::DOUBLE AS fa, sum(b) OVER w / {n2}::DOUBLE AS fb, lead(x) OVER (ORDER BY x) AS nx
-              FROM g WINDOW w AS (ORDER BY x ROWS UNBOUNDED PRECEDING))
-        SELECT max(abs(fa - fb)), coalesce(sum(abs(fa - fb) * (nx - x)), 0) FROM e""").fetchone()
+    deciles, ref_sd = con.execute(f"SELECT quantile_cont({c}::DOUBLE, [{qs}]), stddev_samp({c}::DOUBLE) FROM {ref}").fetchone()
+    edges, ref_sd = np.unique(np.array(deciles, float)), ref_sd or 0.0
+    bin_expr = " + ".join(f"(x > {float(e)!r}::DOUBLE)::INT" for e in edges)
+    # One sort of both samples together: the running counts of each side (a RANGE frame, so ties count at once) are
+    # the two empirical distribution functions at every value; KS is their largest gap, Wasserstein the area between.
+    d, wass, hist_ref, hist_cur = con.execute(f"""
+        WITH v AS (SELECT {c}::DOUBLE AS x, 1 AS a FROM {ref} WHERE {c} IS NOT NULL
+                   UNION ALL SELECT {c}::DOUBLE, 0 FROM {cur} WHERE {c} IS NOT NULL),
+        e AS (SELECT x, a, sum(a) OVER w AS ca, count(*) OVER w - sum(a) OVER w AS cb, lead(x) OVER (ORDER BY x) AS nx
+              FROM v WINDOW w AS (ORDER BY x RANGE UNBOUNDED PRECEDING)),
+        g AS (SELECT x, a, abs(ca / {n1}::DOUBLE - cb / {n2}::DOUBLE) AS gap, nx FROM e)
+        SELECT max(gap), coalesce(sum(gap * (nx - x)), 0),
+               histogram({bin_expr}) FILTER (WHERE a = 1), histogram({bin_expr}) FILTER (WHERE a = 0) FROM g""").fetchone()
+    rc, cc = (np.array([(h or {}).get(i, 0) for i in range(len(edges) + 1)], float) for h in (hist_ref, hist_cur))
     if max(n1, n2) <= KS_EXACT_MAX:
-        a = np.array([r[0] for r in con.execute(f"SELECT {c}::DOUBLE FROM {ref} WHERE {c} IS NOT NULL").fetchall()])
-        b = np.array([r[0] for r in con.execute(f"SELECT {c}::DOUBLE FROM {cur} WHERE {c} IS NOT NULL").fetchall()])
-        ks_p = float(stats.ks_2samp(a, b).pvalue)
+        a, b = (con.execute(f"SELECT {c}::DOUBLE AS x FROM {r} WHERE {c} IS NOT NULL").fetchnumpy()["x"] for r in (ref, cur))
+        ks_p = float(stats.ks_2samp(np.asarray(a, float), np.asarray(b, float)).pvalue)
     else:
         m, n = sorted([float(n1), float(n2)], reverse=True)
         ks_p = float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
-    ref_sd = con.execute(f"SELECT stddev_samp({c}::DOUBLE) FROM {ref}").fetchone()[0] or 0.0
     return {"psi": psi(rc, cc), "ks_stat": float(d), "ks_p_value": ks_p, "wasserstein": float(wass), "js_distance": js_distance(rc, cc),
             "chi2_p_value": None, "bins": {"edges": edges.tolist(), "reference": rc.tolist(), "current": cc.tolist()},
             "reference_sd": ref_sd, "flag": "constant in reference" if len(edges) == 1 and ref_sd == 0 else ""}
 
 def _categorical(con, ref: str, cur: str, col: str) -> dict:
+    "Categorical column statistics from the category counts of each side"
     c = quote_ident(col)
     r = dict(con.execute(f"SELECT {c}::VARCHAR, count(*) FROM {ref} WHERE {c} IS NOT NULL GROUP BY 1").fetchall())
     k = dict(con.execute(f"SELECT {c}::VARCHAR, count(*) FROM {cur} WHERE {c} IS NOT NULL GROUP BY 1").fetchall())
@@ -99,33 +99,35 @@ def _kind(duckdb_type: str) -> str | None:
     if is_numeric_type(t): return "numeric"
     return None
 
-def _null_share(con, rel, col):
-    n, nn = con.execute(f"SELECT count(*), count({quote_ident(col)}) FROM {rel}").fetchone()
-    return 0.0 if n == 0 else 1 - nn / n
+def _non_null_counts(con, rel: str, columns) -> tuple[int, dict]:
+    "Rows of `rel` and non-null values per column, in one pass"
+    got = con.execute(f"SELECT count(*){''.join(f', count({quote_ident(c)})' for c in columns)} FROM {rel}").fetchone()
+    return got[0], dict(zip(columns, got[1:]))
 
 def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None) -> dict:
     "Per-column drift statistics of `cur` against `ref` (SQL relations on `con`)"
     config = config or DriftConfig()
     rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {ref}").fetchall())
     ctypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {cur}").fetchall())
-    if con.execute(f"SELECT count(*) FROM {cur}").fetchone()[0] == 0: raise InputError("the current data set is empty; nothing to compare")
-    if con.execute(f"SELECT count(*) FROM {ref}").fetchone()[0] == 0: raise InputError("the reference data set is empty; nothing to compare")
     shared = [c for c in rtypes if c in ctypes]
     if columns:
         missing = [c for c in columns if c not in shared]
         if missing: raise InputError(f"column {missing[0]!r} is not in both data sets (shared: {', '.join(shared)})")
         shared = list(columns)
+    (rows_ref, nn_ref), (rows_cur, nn_cur) = _non_null_counts(con, ref, shared), _non_null_counts(con, cur, shared)
+    if rows_cur == 0: raise InputError("the current data set is empty; nothing to compare")
+    if rows_ref == 0: raise InputError("the reference data set is empty; nothing to compare")
     out = []
     for col in shared:
         kr, kc = _kind(rtypes[col]), _kind(ctypes[col])
-        row = {"name": col, "type": kr, "null_share_reference": _null_share(con, ref, col), "null_share_current": _null_share(con, cur, col),
+        row = {"name": col, "type": kr, "null_share_reference": 1 - nn_ref[col] / rows_ref, "null_share_current": 1 - nn_cur[col] / rows_cur,
                "psi": None, "ks_stat": None, "ks_p_value": None, "chi2_p_value": None, "wasserstein": None, "js_distance": None,
                "drifted": False, "new_categories": [], "vanished_categories": [], "flag": ""}
         if kr is None: continue
         if kr != kc:
             row["flag"] = f"type differs: {rtypes[col]} in reference, {ctypes[col]} in current"
             out.append(row); continue
-        row.update((_numeric if kr == "numeric" else _categorical)(con, ref, cur, col))
+        row.update(_numeric(con, ref, cur, col, nn_ref[col], nn_cur[col]) if kr == "numeric" else _categorical(con, ref, cur, col))
         if row["psi"] is not None:
             if kr == "numeric" and config.numeric_method == "ks": row["drifted"] = row["ks_p_value"] < 0.05
             elif kr == "numeric" and config.numeric_method == "wasserstein":
@@ -139,7 +141,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
             "dataset_drift": share > config.dataset_share,
             "only_in_reference": [c for c in rtypes if c not in ctypes], "only_in_current": [c for c in ctypes if c not in rtypes]}
 
-# %% ../nbs/31_drift.ipynb #c014
+# %% ../nbs/31_drift.ipynb #c016
 _UNITS = {"d": "day", "w": "week", "h": "hour", "m": "month"}
 
 def _interval(window: str) -> str:
@@ -148,16 +150,28 @@ def _interval(window: str) -> str:
         raise InputError(f"--window {window!r}: use a number and a unit, e.g. 1w, 7d, 1m, 12h")
     return f"INTERVAL {int(w[:-1])} {_UNITS[w[-1]]}"
 
+DEFAULT_MEMORY_LIMIT = "512MB"
+
+def _limit_memory(con, memory_limit: str, spill_dir: str):
+    "Cap DuckDB's memory on `con`; sorts beyond it spill to `spill_dir`"
+    try:
+        con.execute(f"SET memory_limit = {quote_literal(memory_limit)}")
+    except duckdb.Error as e:
+        raise InputError(f"--memory-limit {memory_limit!r}: use a size such as 512MB or 4GB") from e
+    con.execute(f"SET temp_directory = {quote_literal(spill_dir)}")
+    con.execute("SET preserve_insertion_order = false")
+
 def _provenance(source) -> dict:
     return {"file": str(Path(str(source)).resolve()), "sha256": sha256_file(source)} if is_data_file(source) else {"table": str(source)}
 
 def run_drift(reference: str, current: str, *, columns=None, prediction: str | None = None, target: str | None = None,
-              time: str | None = None, window: str | None = None, config: DriftConfig | None = None, workspace=None) -> dict:
+              time: str | None = None, window: str | None = None, config: DriftConfig | None = None, workspace=None,
+              memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict:
     "The drift readout (`drift.json` contract)"
     config = config or DriftConfig()
     if (time is None) != (window is None): raise InputError("--time and --window go together")
-    con = duckdb.connect()
-    try:
+    with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as spill, duckdb.connect() as con:
+        _limit_memory(con, memory_limit, spill)
         ref, cur = data_relation(con, reference, workspace), data_relation(con, current, workspace)
         cols = list(columns) if columns else None
         if cols and prediction and prediction not in cols: cols.append(prediction)
@@ -191,14 +205,13 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                 w = compare_relations(con, ref, sub, names, config)
                 windows.append({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}})
-    finally: con.close()
     return {"kind": "drift", **res, "thresholds": {"psi": config.psi_threshold, "dataset_share": config.dataset_share,
             "numeric_method": config.numeric_method, "categorical_method": config.categorical_method},
             "performance": performance, "windows": windows,
             "provenance": {"reference": _provenance(reference), "current": _provenance(current), "code_version": code_version(),
                            "packages": package_versions(), "created_at": utc_now()}}
 
-# %% ../nbs/31_drift.ipynb #c016
+# %% ../nbs/31_drift.ipynb #c018
 def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
     "A later period of the churn demo with known shifts: monthly_charges +12, premium plan grown, age unchanged"
     from mlbench.demo_data import make_churn
@@ -210,7 +223,7 @@ def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
     cur["signup_at"] = pd.Timestamp("2025-07-01") + pd.to_timedelta(rng.integers(0, 28 * 86400, len(cur)), unit="s")
     return cur
 
-# %% ../nbs/31_drift.ipynb #c019
+# %% ../nbs/31_drift.ipynb #c021
 def distribution_figure(row: dict) -> go.Figure:
     "Reference against current shares of one column, over its PSI bins or categories"
     b = row["bins"]

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/pipeline.html.md"""
 
 # %% ../nbs/50_pipeline.ipynb #c002
 from __future__ import annotations
-import datetime as dt, json, os, sys, time
+import datetime as dt, json, os, sys, tempfile, time
 from dataclasses import dataclass, asdict
 from importlib import resources
 from pathlib import Path
@@ -23,10 +23,10 @@ from .fairness import group_labels
 from .gates import load_gates, check_gates, GateResult
 from .metrics import METRICS
 from .model_card import load_card_info, latest_evaluation
-from .reports import run_report, write_index, ReportResult
+from .reports import run_report, write_index, write_report_json, ReportResult
 from .ab_design import PlanConfig, solve_plan
 from .ab_readout import run_ab, simulate_experiment
-from .drift import run_drift, DriftConfig, simulate_current
+from .drift import run_drift, DriftConfig, simulate_current, DEFAULT_MEMORY_LIMIT
 from .validation import validate, parse_expectations, infer_expectations, write_expectations
 
 # %% auto #0
@@ -190,19 +190,24 @@ def infer(data: str, expect, *, label: str | None = None, workspace=None) -> Pat
 
 # %% ../nbs/50_pipeline.ipynb #c017
 def drift(reference: str, current: str, *, columns=None, prediction=None, target=None, time=None, window=None,
-          config: DriftConfig | None = None, workspace=None, out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
-    "Check, then run and publish the drift readout of `current` against `reference`"
+          config: DriftConfig | None = None, workspace=None, out=None, renderer: str = "auto", progress: bool = True,
+          memory_limit: str = DEFAULT_MEMORY_LIMIT) -> ReportResult:
+    """Compute the drift readout once (bad input fails here, before any report is staged), then publish it: the
+    report notebook reads the computed `drift.json` instead of scanning the data a second time"""
     config = config or DriftConfig()
     ws_path = workspace_path(workspace).resolve()
     def full(p): return str(Path(p).resolve()) if p and is_data_file(p) else (p or "")
-    run_drift(full(reference), full(current), columns=columns, prediction=prediction, target=target, time=time, window=window,
-              config=config, workspace=ws_path)
-    params = {"reference": full(reference), "current": full(current), "columns": ",".join(columns or []), "prediction": prediction or "",
-              "target": target or "", "time": time or "", "window": window or "", "psi_threshold": config.psi_threshold,
-              "dataset_share": config.dataset_share, "numeric_method": config.numeric_method,
-              "categorical_method": config.categorical_method, "workspace": str(ws_path)}
+    report = run_drift(full(reference), full(current), columns=columns, prediction=prediction, target=target, time=time,
+                       window=window, config=config, workspace=ws_path, memory_limit=memory_limit)
     out = Path(out) if out else reports_root()/f"drift-{Path(str(current)).stem}"
-    result = run_report("drift", params, out, renderer=renderer, progress=progress)
+    with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as tmp:
+        computed = write_report_json(tmp, "drift", report)
+        params = {"reference": full(reference), "current": full(current), "columns": ",".join(columns or []),
+                  "prediction": prediction or "", "target": target or "", "time": time or "", "window": window or "",
+                  "psi_threshold": config.psi_threshold, "dataset_share": config.dataset_share,
+                  "numeric_method": config.numeric_method, "categorical_method": config.categorical_method,
+                  "memory_limit": memory_limit, "workspace": str(ws_path), "computed": str(computed)}
+        result = run_report("drift", params, out, renderer=renderer, progress=progress)
     write_index(out.resolve().parent)
     return result
 
