@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import contextlib, datetime as dt, hashlib, json, math, os, subprocess, tempfile
+import contextlib, datetime as dt, hashlib, json, math, os, re, subprocess, tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -14,7 +14,8 @@ import mlbench
 
 # %% auto #0
 __all__ = ['TRACKED_PACKAGES', 'MlbenchError', 'InputError', 'WorkspaceError', 'ReportError', 'atomic_path', 'atomic_write_text',
-           'to_jsonable', 'dumps_json', 'parse_yaml', 'sha256_file', 'package_versions', 'code_version', 'utc_now']
+           'to_jsonable', 'dumps_json', 'parse_yaml', 'parse_duration', 'sha256_file', 'package_versions',
+           'code_version', 'utc_now']
 
 # %% ../nbs/00_core.ipynb #c005
 class MlbenchError(Exception):
@@ -82,6 +83,16 @@ def parse_yaml(text: str, where: str):
         raise InputError(f"{where}{at}: invalid YAML: {getattr(e, 'problem', None) or e}") from e
 
 # %% ../nbs/00_core.ipynb #c018
+_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+def parse_duration(text) -> dt.timedelta:
+    "A duration like 2d, 12h, 1w"
+    m = _DURATION.match(str(text).strip().lower())
+    if not m: raise InputError(f"duration {text!r}: use a number and a unit (s, m, h, d, w), e.g. 2d")
+    return dt.timedelta(seconds=int(m.group(1)) * _SECONDS[m.group(2)])
+
+# %% ../nbs/00_core.ipynb #c021
 def sha256_file(path) -> str:
     "Hex sha256 of a file's bytes, read in 1 MiB blocks"
     h = hashlib.sha256()

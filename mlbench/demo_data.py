@@ -12,7 +12,7 @@ import pandas as pd
 from .core import InputError
 
 # %% auto #0
-__all__ = ['CHURN_LOGIT', 'REFERENCE_DATE', 'make_churn']
+__all__ = ['CHURN_LOGIT', 'REFERENCE_DATE', 'make_churn', 'make_ticket_events']
 
 # %% ../nbs/02_demo_data.ipynb #c005
 CHURN_LOGIT = {
@@ -93,3 +93,32 @@ def make_churn(
         "discount_pct": discount.astype(np.int64),
         "churned": churned.astype(np.int64),
     })
+
+# %% ../nbs/02_demo_data.ipynb #c012
+def make_ticket_events(
+    customers: pd.DataFrame,     # `make_churn` output
+    *,
+    seed: int = 42,              # random draws of the event times
+    as_of: pd.Timestamp = REFERENCE_DATE,   # the label time the 90-day counts are taken at
+) -> pd.DataFrame:
+    "The support-ticket log behind `support_tickets_90d`: in-window, older, and later (leaking) tickets"
+    rng = np.random.default_rng(seed)
+    day = 86_400
+    ids, signup = customers.customer_id.to_numpy(), customers.signup_at.to_numpy()
+    age_s = ((as_of - pd.to_datetime(signup)).total_seconds()).to_numpy().astype(np.int64)
+    # in the window (as_of - 90d, as_of], never before signup
+    k = customers.support_tickets_90d.to_numpy()
+    who = np.repeat(np.arange(len(ids)), k)
+    recent = as_of - pd.to_timedelta((rng.random(len(who)) * np.minimum(age_s[who], 90 * day)).astype(np.int64), unit="s")
+    # older: between signup and the window's start
+    k_old = rng.poisson(0.8, len(ids)) * (age_s > 90 * day)
+    who_old = np.repeat(np.arange(len(ids)), k_old)
+    older = as_of - pd.to_timedelta(90 * day + 1 + (rng.random(len(who_old)) * (age_s[who_old] - 90 * day - 1)).astype(np.int64), unit="s")
+    # later: within 30 days after as_of; churners file a cancellation request
+    k_late = rng.poisson(0.3, len(ids)) + customers.churned.to_numpy()
+    who_late = np.repeat(np.arange(len(ids)), k_late)
+    later = as_of + pd.to_timedelta(1 + rng.integers(0, 30 * day, len(who_late)), unit="s")
+    out = pd.DataFrame({"customer_id": ids[np.r_[who, who_old, who_late]],
+                        "opened_at": np.r_[recent.to_numpy(), older.to_numpy(), later.to_numpy()].astype("datetime64[us]")})
+    out = out.sort_values(["opened_at", "customer_id"], kind="stable").reset_index(drop=True)
+    return out.assign(ticket_id=np.arange(1, len(out) + 1, dtype=np.int64))[["ticket_id", "customer_id", "opened_at"]]

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from .core import InputError
+from .core import InputError, parse_duration
 from .workspace import data_relation, quote_ident
 
 # %% auto #0
-__all__ = ['AGGREGATES', 'PointInTimeFeature', 'build_training_table']
+__all__ = ['AGGREGATES', 'DEMO_FEATURES', 'PointInTimeFeature', 'build_training_table', 'churn_training_table']
 
 # %% ../nbs/32_features.ipynb #c005
 AGGREGATES = ("count", "sum", "max", "min", "avg")
@@ -27,8 +27,35 @@ class PointInTimeFeature:
     name: str
     agg: str                   # count | sum | max | min | avg
     column: str = "*"          # event column ("*" for count)
+    window: str | None = None  # trailing window such as 90d or 12h (count, sum, avg); None: all history
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+def _check_features(features, ecols):
+    for f in features:
+        if f.agg not in AGGREGATES: raise InputError(f"feature {f.name!r}: aggregate {f.agg!r} must be one of {', '.join(AGGREGATES)}")
+        if not _NAME.match(f.name): raise InputError(f"feature name {f.name!r} must be a plain identifier")
+        if f.window is not None:
+            if f.agg in ("min", "max"): raise InputError(f"feature {f.name!r}: a windowed {f.agg} is not supported; use count, sum or avg, or no window")
+            parse_duration(f.window)
+        if ecols is not None and f.column != "*" and f.column not in ecols:
+            raise InputError(f"feature {f.name!r}: unknown event column {f.column!r}")
+
+def _cumulative(f, i: int, over: str) -> list:
+    "Cumulative aggregate columns of feature number `i` for the snapshot table"
+    col = "*" if f.column == "*" else quote_ident(f.column)
+    if f.agg in ("min", "max"): return [f"{f.agg}({col}) {over} AS _v{i}"]
+    out = [f"count({col}) {over} AS _n{i}"]
+    if f.agg != "count": out.append(f"sum({col}) {over} AS _s{i}")
+    return out
+
+def _as_of_value(f, i: int, now: str, before: str | None) -> str:
+    "The feature from the ASOF-joined snapshots `now` (label time) and `before` (window start, if windowed)"
+    if f.agg in ("min", "max"): return f"{now}._v{i}"
+    n = f"coalesce({now}._n{i}, 0)" + (f" - coalesce({before}._n{i}, 0)" if before else "")
+    if f.agg == "count": return n
+    s = f"{now}._s{i}" + (f" - coalesce({before}._s{i}, 0)" if before else "")
+    return f"CASE WHEN {n} > 0 THEN {s} END" if f.agg == "sum" else f"CASE WHEN {n} > 0 THEN ({s}) / ({n}) END"
 
 def build_training_table(
     labels, events, *,
@@ -38,10 +65,8 @@ def build_training_table(
     features: list,            # PointInTimeFeature
     workspace=None,
 ) -> pd.DataFrame:
-    "Label rows with each feature as of the label's time (ASOF JOIN: no future events)"
-    for f in features:
-        if f.agg not in AGGREGATES: raise InputError(f"feature {f.name!r}: aggregate {f.agg!r} must be one of {', '.join(AGGREGATES)}")
-        if not _NAME.match(f.name): raise InputError(f"feature name {f.name!r} must be a plain identifier")
+    "Label rows (in their order) with each feature as of the label's time (ASOF JOIN: no future events)"
+    _check_features(features, None)
     con = duckdb.connect()
     try:
         if isinstance(labels, pd.DataFrame): con.register("_labels", labels); lab = "_labels"
@@ -52,21 +77,36 @@ def build_training_table(
         ecols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {ev}").fetchall()]
         for what, c, cols in (("label", entity, lcols), ("label", label_time, lcols), ("event", entity, ecols), ("event", event_time, ecols)):
             if c not in cols: raise InputError(f"unknown {what} column {c!r} (columns: {', '.join(cols)})")
-        for f in features:
-            if f.column != "*" and f.column not in ecols: raise InputError(f"feature {f.name!r}: unknown event column {f.column!r}")
-        e, t = quote_ident(entity), quote_ident(event_time)
-        w = f"OVER (PARTITION BY {e} ORDER BY {t} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-        cum = []
-        for f in features:
-            col = "1" if f.column == "*" else quote_ident(f.column)
-            if f.agg == "count": cum.append(f"count({'*' if f.column == '*' else col}) {w} AS {f.name}")
-            elif f.agg == "avg": cum.append(f"sum({col}) {w} / nullif(count({col}) {w}, 0) AS {f.name}")
-            else: cum.append(f"{f.agg}({col}) {w} AS {f.name}")
-        names = ", ".join(f"s.{f.name}" for f in features)
-        fill = ", ".join(f"coalesce(s.{f.name}, 0) AS {f.name}" if f.agg == "count" else f"s.{f.name}" for f in features)
-        sql = f"""WITH snaps AS (SELECT DISTINCT {e} AS _entity, {t} AS _as_of, {', '.join(cum)} FROM {ev})
-                  SELECT l.*, {fill} FROM {lab} AS l ASOF LEFT JOIN snaps AS s
-                  ON l.{e} = s._entity AND l.{quote_ident(label_time)} >= s._as_of
-                  ORDER BY l.{quote_ident(label_time)}, l.{e}"""
+        _check_features(features, ecols)
+        e, t, lt = quote_ident(entity), quote_ident(event_time), quote_ident(label_time)
+        over = f"OVER (PARTITION BY {e} ORDER BY {t} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+        cum = [c for i, f in enumerate(features) for c in _cumulative(f, i, over)]
+        windows = sorted({parse_duration(f.window).total_seconds() for f in features if f.window})
+        starts = "".join(f", {lt}::TIMESTAMP - to_seconds({int(w)}) AS _from{k}" for k, w in enumerate(windows))
+        joins = "".join(f" ASOF LEFT JOIN snaps AS w{k} ON l.{e} = w{k}._entity AND l._from{k} >= w{k}._as_of"
+                        for k in range(len(windows)))
+        values = ", ".join(_as_of_value(f, i, "s", f"w{windows.index(parse_duration(f.window).total_seconds())}" if f.window else None)
+                           + f" AS {f.name}" for i, f in enumerate(features))
+        hidden = ", ".join(["_row"] + [f"_from{k}" for k in range(len(windows))])
+        sql = f"""WITH snaps AS (SELECT DISTINCT {e} AS _entity, {t} AS _as_of, {', '.join(cum)} FROM {ev}),
+                  l AS (SELECT *, row_number() OVER () AS _row{starts} FROM {lab})
+                  SELECT l.* EXCLUDE ({hidden}), {values} FROM l
+                  ASOF LEFT JOIN snaps AS s ON l.{e} = s._entity AND l.{lt} >= s._as_of{joins}
+                  ORDER BY l._row"""
         return con.execute(sql).df()
     finally: con.close()
+
+# %% ../nbs/32_features.ipynb #c011
+DEMO_FEATURES = [PointInTimeFeature("support_tickets_90d", "count", window="90d")]
+
+def churn_training_table(
+    customers: pd.DataFrame,     # customer attributes and labels (`make_churn`; its ticket column is rebuilt)
+    tickets: pd.DataFrame,       # ticket log (`make_ticket_events`)
+    *, as_of=None,               # label time; None: `demo_data.REFERENCE_DATE`
+) -> pd.DataFrame:
+    "The demo's training table: customer rows with `support_tickets_90d` counted as of the label time"
+    from mlbench.demo_data import REFERENCE_DATE
+    labels = customers.drop(columns=[f.name for f in DEMO_FEATURES], errors="ignore").assign(_label_at=as_of or REFERENCE_DATE)
+    table = build_training_table(labels, tickets, entity="customer_id", label_time="_label_at", event_time="opened_at",
+                                 features=DEMO_FEATURES)
+    return table[list(customers.columns)].astype(customers.dtypes.to_dict())

@@ -15,7 +15,8 @@ import pandas as pd
 
 from .core import InputError
 from .workspace import Workspace, Snapshot, workspace_path, is_data_file
-from .demo_data import make_churn
+from .demo_data import make_churn, make_ticket_events, REFERENCE_DATE
+from .features import churn_training_table
 from .registry import ModelRecord, get_model
 from .train import train_models, TrainResult, TimeSplit
 from .evaluation import EvaluationConfig, EvalData, load_eval_data, check_scores
@@ -237,13 +238,17 @@ def run_demo(
     "Generate, ingest, train, evaluate, compare, gate and document, end to end"
     if rows < 50_000: raise InputError(f"--rows {rows}: the demo uses at least 50,000 customers")
     start, root = time.monotonic(), reports_root(out)
-    log(f"[1/8] generating {rows:,} customers (seed {seed}) and ingesting them")
-    df = make_churn(rows, seed=seed)
+    log(f"[1/8] generating {rows:,} customers and their ticket log (seed {seed}); building the training table point in time")
+    customers = make_churn(rows, seed=seed)
+    tickets = make_ticket_events(customers, seed=seed)
+    df = churn_training_table(customers, tickets)
     with Workspace(workspace) as ws, ws.logged_run("ingest", {"source": "demo", "rows": rows, "seed": seed}) as run:
+        ticket_snap = ws.ingest(tickets, "support_tickets", time_column="opened_at")
         snap = ws.ingest(df, "customers")
         run["snapshot_id"] = snap.snapshot_id
         ws_path = ws.path
-    log(f"      table customers in {ws_path}: snapshot {snap.snapshot_id}")
+    log(f"      table support_tickets: {len(tickets):,} tickets, snapshot {ticket_snap.snapshot_id}")
+    log(f"      table customers in {ws_path}: snapshot {snap.snapshot_id} (support_tickets_90d as of {REFERENCE_DATE:%Y-%m-%d})")
     log("[2/8] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
     champ = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, progress=progress)
     log(f"      {champ.model.ref}: test ROC AUC {champ.model.metrics['test_roc_auc']:.4f}; "

@@ -13,19 +13,16 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from .core import InputError, parse_yaml, code_version, package_versions, utc_now, sha256_file, atomic_write_text
+from .core import InputError, parse_yaml, parse_duration, code_version, package_versions, utc_now, sha256_file, atomic_write_text
 from .workspace import data_relation, quote_ident, quote_literal, is_data_file
 from .registry import is_numeric_type
 
 # %% auto #0
-__all__ = ['TYPES', 'EXAMPLES', 'type_family', 'parse_duration', 'parse_expectations', 'validate', 'infer_expectations',
-           'write_expectations']
+__all__ = ['TYPES', 'EXAMPLES', 'type_family', 'parse_expectations', 'validate', 'infer_expectations', 'write_expectations']
 
 # %% ../nbs/30_validation.ipynb #c005
 TYPES = ("integer", "numeric", "string", "timestamp", "boolean")
 _COLUMN_KEYS = {"type", "not_null", "max_null_share", "unique", "min", "max", "allowed", "regex", "freshness"}
-_DUR = re.compile(r"^(\d+)\s*([smhdw])$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 def type_family(duckdb_type: str) -> str:
     "The expectation type family of a DuckDB type"
@@ -35,12 +32,6 @@ def type_family(duckdb_type: str) -> str:
     if is_numeric_type(t): return "numeric"
     if t.startswith("TIMESTAMP") or t == "DATE": return "timestamp"
     return "string"
-
-def parse_duration(text) -> dt.timedelta:
-    "A duration like 2d, 12h, 1w"
-    m = _DUR.match(str(text).strip().lower())
-    if not m: raise InputError(f"duration {text!r}: use a number and a unit (s, m, h, d, w), e.g. 2d")
-    return dt.timedelta(seconds=int(m.group(1)) * _SECONDS[m.group(2)])
 
 def parse_expectations(text: str, where: str = "expectations file") -> dict:
     "Validated expectations from YAML; errors name the line"

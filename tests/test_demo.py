@@ -105,3 +105,25 @@ def test_demo_drift_flags_exactly_the_known_shifts(demo):
 def test_demo_data_passes_its_inferred_expectations(demo):
     data = json.loads((demo["reports"]/"validation-customers"/"validation.json").read_text())
     assert data["passed"] and len(data["checks"]) > 40 and data["rows"] == 60_000
+
+
+def test_demo_training_table_is_built_point_in_time(demo):
+    "The trained-on `support_tickets_90d` is the 90-day count of the ticket log as of the label time, and no later ticket"
+    import duckdb
+    from mlbench.demo_data import REFERENCE_DATE
+    con = duckdb.connect(str(demo["workspace"]), read_only=True)
+    try:
+        as_of = f"TIMESTAMP '{REFERENCE_DATE:%Y-%m-%d %H:%M:%S}'"
+        mismatches, later, customers = con.execute(f"""
+            WITH counted AS (
+                SELECT c.customer_id, c.support_tickets_90d AS stored,
+                       count(t.ticket_id) AS by_definition
+                FROM customers c LEFT JOIN support_tickets t
+                  ON t.customer_id = c.customer_id AND t.opened_at <= {as_of} AND t.opened_at > {as_of} - INTERVAL 90 DAY
+                GROUP BY ALL)
+            SELECT count(*) FILTER (WHERE stored != by_definition),
+                   (SELECT count(*) FROM support_tickets WHERE opened_at > {as_of}),
+                   count(*) FROM counted""").fetchone()
+    finally: con.close()
+    assert customers == 60_000 and later > 0 and mismatches == 0
+    assert "support_tickets_90d as of 2025-07-01" in demo["stdout"]
