@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup browser demo test sync-check nbtest pytest export bench clean
+.PHONY: help setup browser demo test sync-check nbtest pytest export bench bench-evidently clean
 
 help:
 	@echo "make demo    set up .venv and run 'mlbench demo' (data -> model -> reports/index.html)"
 	@echo "make test    set up .venv and Chromium, then run every test"
 	@echo "make export  regenerate mlbench/ from nbs/ (nbdev-export) and clean the notebooks"
 	@echo "make bench   run the benchmarks in bench/"
+	@echo "make bench-evidently  drift at 1M rows beside Evidently's drift preset (own venv: .venv-evidently)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,5 +65,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ab.py
 	$(BIN)/python bench/bench_drift.py
 
+# Evidently 0.7 imports only with pandas < 3 and plotly < 6, which mlbench does not use: it gets a venv of its own.
+EVIDENTLY_VENV := .venv-evidently
+$(EVIDENTLY_VENV)/.installed:
+	$(PYTHON) -m venv $(EVIDENTLY_VENV)
+	$(EVIDENTLY_VENV)/bin/pip install --quiet --upgrade pip
+	$(EVIDENTLY_VENV)/bin/pip install --quiet "evidently>=0.7,<0.8" "pandas<3" "plotly<6" pyarrow
+	touch $@
+
+bench-evidently: $(STAMP) $(EVIDENTLY_VENV)/.installed
+	$(BIN)/python bench/bench_drift.py --sizes 1000000 --evidently $(EVIDENTLY_VENV)/bin/python
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) $(EVIDENTLY_VENV) build dist *.egg-info .pytest_cache

@@ -169,7 +169,8 @@ def ab(data: str, *, unit: str, variant: str, control: str, metrics, pre=None, t
 # %% ../nbs/50_pipeline.ipynb #c015
 def validate_data(data: str, expect, *, as_of: str | None = None, workspace=None, out=None, renderer: str = "auto",
                   progress: bool = True) -> ReportResult:
-    "Check, then run and publish the validation readout"
+    """Validate once (bad input fails here, before any report is staged), then publish: the report notebook reads the
+    computed `validation.json`, so the readout shows exactly the checks that decided the exit status"""
     ws_path = workspace_path(workspace).resolve()
     expect = Path(expect)
     if not expect.is_file(): raise InputError(f"expectations file not found: {expect}")
@@ -177,10 +178,12 @@ def validate_data(data: str, expect, *, as_of: str | None = None, workspace=None
     try: when = dt.datetime.fromisoformat(as_of) if as_of else None
     except ValueError: raise InputError(f"--as-of {as_of!r} is not an ISO date or time, e.g. 2026-11-26 or 2026-11-26T08:00") from None
     full = str(Path(data).resolve()) if is_data_file(data) else data
-    validate(full, exp, as_of=when, workspace=ws_path)
+    report = validate(full, exp, as_of=when, workspace=ws_path)
     out = Path(out) if out else reports_root()/f"validation-{Path(str(data)).stem}"
-    params = {"data": full, "expect": str(expect.resolve()), "as_of": as_of or "", "workspace": str(ws_path)}
-    result = run_report("validation", params, out, renderer=renderer, progress=progress)
+    with tempfile.TemporaryDirectory(prefix="mlbench-validation-") as tmp:
+        params = {"data": full, "expect": str(expect.resolve()), "as_of": as_of or "", "workspace": str(ws_path),
+                  "computed": str(write_report_json(tmp, "validation", report))}
+        result = run_report("validation", params, out, renderer=renderer, progress=progress)
     write_index(out.resolve().parent)
     return result
 
