@@ -7,7 +7,7 @@ Each measurement runs in a process of its own, so its peak memory (RSS, from `os
   data drift preset on the same 1M-row files: its default methods, PSI for every column, and KS for numeric ones.
 
 Run by hand or with `make bench` / `make bench-evidently`. Usage:
-    python bench/bench_drift.py [--sizes 1000000,10000000] [--evidently .venv-evidently/bin/python] [--memory-limit 512MB]
+    python bench/bench_drift.py [--sizes 1000000,10000000] [--evidently .venv-evidently/bin/python] [--memory-limit 256MB]
 """
 import argparse, json, os, shlex, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -47,7 +47,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000000,10000000", help="row counts, comma-separated")
     ap.add_argument("--evidently", default=None, metavar="PYTHON", help="a Python with evidently 0.7 installed")
-    ap.add_argument("--memory-limit", default="512MB", help="mlbench drift --memory-limit")
+    ap.add_argument("--memory-limit", default="256MB", help="mlbench drift --memory-limit")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="mlbench-bench-drift-"))

@@ -199,8 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset-share", type=float, default=0.5, help="the data set drifts above this share of columns (default: 0.5)")
     p.add_argument("--numeric-method", choices=["psi", "ks", "wasserstein"], default="psi", help="drift rule for numeric columns")
     p.add_argument("--categorical-method", choices=["psi", "chi2"], default="psi", help="drift rule for categorical columns")
-    p.add_argument("--memory-limit", default="512MB", metavar="SIZE",
-                   help="DuckDB memory cap; larger inputs spill to a temporary folder (default: 512MB)")
+    p.add_argument("--memory-limit", default="256MB", metavar="SIZE",
+                   help="DuckDB memory cap; larger inputs spill to a temporary folder (default: 256MB)")
     p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/drift-NAME)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")

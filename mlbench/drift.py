@@ -22,8 +22,9 @@ from .workspace import data_relation, quote_ident, quote_literal, is_data_file
 from .registry import is_numeric_type
 
 # %% auto #0
-__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DEFAULT_MEMORY_LIMIT', 'psi', 'js_distance', 'DriftConfig', 'compare_relations',
-           'run_drift', 'simulate_current', 'distribution_figure', 'windows_figure']
+__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'DEFAULT_MEMORY_LIMIT', 'psi', 'js_distance', 'DriftConfig',
+           'reference_deciles', 'compare_relations', 'run_drift', 'simulate_current', 'distribution_figure',
+           'windows_figure']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -48,14 +49,32 @@ class DriftConfig:
     numeric_method: str = "psi"        # psi | ks (p < 0.05) | wasserstein (> psi_threshold in reference sd)
     categorical_method: str = "psi"    # psi | chi2 (p < 0.05)
 
-# %% ../nbs/31_drift.ipynb #c006
+# %% ../nbs/31_drift.ipynb #c007
+DECILES = np.arange(1, 10) / 10
+
+def reference_deciles(con, rel: str, col: str, n: int) -> np.ndarray:
+    "The deciles of the `n` non-null values of `col`, equal to `numpy.quantile(values, DECILES)`"
+    virtual = (n - 1) * DECILES                       # numpy's virtual index for method "linear"
+    lower = np.floor(virtual)
+    top = virtual >= n - 1                            # numpy takes the last value there
+    lo = np.where(top, n - 1, lower).astype(np.int64)
+    hi = np.where(top, n - 1, lower + 1).astype(np.int64)
+    gamma = virtual - np.where(top, -1, lower)        # numpy's weight (moot where top: both ends equal)
+    c = quote_ident(col)
+    ranks = ", ".join(str(i) for i in sorted(set(lo.tolist()) | set(hi.tolist())))
+    got = dict(con.execute(f"""SELECT i, x FROM (SELECT x, row_number() OVER (ORDER BY x) - 1 AS i
+                               FROM (SELECT {c}::DOUBLE AS x FROM {rel} WHERE {c} IS NOT NULL)) WHERE i IN ({ranks})""").fetchall())
+    a, b = np.array([got[i] for i in lo]), np.array([got[i] for i in hi])
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)   # numpy's _lerp, both branches
+
+# %% ../nbs/31_drift.ipynb #c009
 def _numeric(con, ref: str, cur: str, col: str, n1: int, n2: int) -> dict:
     "Numeric column statistics: 1 pass over the reference for the deciles, 1 merged pass over both for the rest"
     c = quote_ident(col)
     if n1 == 0 or n2 == 0: return {"flag": "all values null in " + ("reference" if n1 == 0 else "current")}
-    qs = ", ".join(f"{k / 10}" for k in range(1, 10))
-    deciles, ref_sd = con.execute(f"SELECT quantile_cont({c}::DOUBLE, [{qs}]), stddev_samp({c}::DOUBLE) FROM {ref}").fetchone()
-    edges, ref_sd = np.unique(np.array(deciles, float)), ref_sd or 0.0
+    edges = np.unique(reference_deciles(con, ref, col, n1))
+    ref_sd = con.execute(f"SELECT stddev_samp({c}::DOUBLE) FROM {ref}").fetchone()[0] or 0.0
     bin_expr = " + ".join(f"(x > {float(e)!r}::DOUBLE)::INT" for e in edges)
     # One sort of both samples together: the running counts of each side (a RANGE frame, so ties count at once) are
     # the two empirical distribution functions at every value; KS is their largest gap, Wasserstein the area between.
@@ -92,7 +111,7 @@ def _categorical(con, ref: str, cur: str, col: str) -> dict:
             "bins": {"categories": cats, "reference": rc.tolist(), "current": cc.tolist()},
             "flag": "constant in reference" if len(r) == 1 else ""}
 
-# %% ../nbs/31_drift.ipynb #c008
+# %% ../nbs/31_drift.ipynb #c011
 def _kind(duckdb_type: str) -> str | None:
     t = duckdb_type.upper()
     if t == "BOOLEAN" or t == "VARCHAR" or t.startswith("ENUM"): return "categorical"
@@ -141,7 +160,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
             "dataset_drift": share > config.dataset_share,
             "only_in_reference": [c for c in rtypes if c not in ctypes], "only_in_current": [c for c in ctypes if c not in rtypes]}
 
-# %% ../nbs/31_drift.ipynb #c016
+# %% ../nbs/31_drift.ipynb #c019
 _UNITS = {"d": "day", "w": "week", "h": "hour", "m": "month"}
 
 def _interval(window: str) -> str:
@@ -150,7 +169,7 @@ def _interval(window: str) -> str:
         raise InputError(f"--window {window!r}: use a number and a unit, e.g. 1w, 7d, 1m, 12h")
     return f"INTERVAL {int(w[:-1])} {_UNITS[w[-1]]}"
 
-DEFAULT_MEMORY_LIMIT = "512MB"
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 def _limit_memory(con, memory_limit: str, spill_dir: str):
     "Cap DuckDB's memory on `con`; sorts beyond it spill to `spill_dir`"
@@ -211,7 +230,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             "provenance": {"reference": _provenance(reference), "current": _provenance(current), "code_version": code_version(),
                            "packages": package_versions(), "created_at": utc_now()}}
 
-# %% ../nbs/31_drift.ipynb #c018
+# %% ../nbs/31_drift.ipynb #c021
 def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
     "A later period of the churn demo with known shifts: monthly_charges +12, premium plan grown, age unchanged"
     from mlbench.demo_data import make_churn
@@ -223,7 +242,7 @@ def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
     cur["signup_at"] = pd.Timestamp("2025-07-01") + pd.to_timedelta(rng.integers(0, 28 * 86400, len(cur)), unit="s")
     return cur
 
-# %% ../nbs/31_drift.ipynb #c021
+# %% ../nbs/31_drift.ipynb #c024
 def distribution_figure(row: dict) -> go.Figure:
     "Reference against current shares of one column, over its PSI bins or categories"
     b = row["bins"]

@@ -332,7 +332,9 @@ def test_drift_flags_the_known_shifts_and_bad_input(tmp_path):
                                       "--out", tmp_path/"d2"), "current data set is empty")
     assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"cur.parquet",
                                       "--time", "signup_at", "--window", "fortnight", "--out", tmp_path/"d3"), "--window 'fortnight'")
-    assert not (tmp_path/"d2").exists() and not (tmp_path/"d3").exists()
+    assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"cur.parquet",
+                                      "--memory-limit", "lots", "--out", tmp_path/"d4"), "--memory-limit 'lots'")
+    assert not (tmp_path/"d2").exists() and not (tmp_path/"d3").exists() and not (tmp_path/"d4").exists()
 
 
 # --- validation ----------------------------------------------------------------------------------------------------
