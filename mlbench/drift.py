@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import math, tempfile
+import math, sys, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
 
@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
+from tqdm import tqdm
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
 from .workspace import data_relation, quote_ident, quote_literal, is_data_file
@@ -123,8 +124,8 @@ def _non_null_counts(con, rel: str, columns) -> tuple[int, dict]:
     got = con.execute(f"SELECT count(*){''.join(f', count({quote_ident(c)})' for c in columns)} FROM {rel}").fetchone()
     return got[0], dict(zip(columns, got[1:]))
 
-def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None) -> dict:
-    "Per-column drift statistics of `cur` against `ref` (SQL relations on `con`)"
+def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None, progress: str | None = None) -> dict:
+    "Per-column drift statistics of `cur` against `ref` (SQL relations on `con`); `progress`: a bar with that label"
     config = config or DriftConfig()
     rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {ref}").fetchall())
     ctypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {cur}").fetchall())
@@ -137,7 +138,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
     if rows_cur == 0: raise InputError("the current data set is empty; nothing to compare")
     if rows_ref == 0: raise InputError("the reference data set is empty; nothing to compare")
     out = []
-    for col in shared:
+    for col in tqdm(shared, desc=progress, unit="column", disable=progress is None, file=sys.stderr):
         kr, kc = _kind(rtypes[col]), _kind(ctypes[col])
         row = {"name": col, "type": kr, "null_share_reference": 1 - nn_ref[col] / rows_ref, "null_share_current": 1 - nn_cur[col] / rows_cur,
                "psi": None, "ks_stat": None, "ks_p_value": None, "chi2_p_value": None, "wasserstein": None, "js_distance": None,
@@ -179,14 +180,15 @@ def _limit_memory(con, memory_limit: str, spill_dir: str):
         raise InputError(f"--memory-limit {memory_limit!r}: use a size such as 512MB or 4GB") from e
     con.execute(f"SET temp_directory = {quote_literal(spill_dir)}")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")      # mlbench shows its own bar, per column
 
 def _provenance(source) -> dict:
     return {"file": str(Path(str(source)).resolve()), "sha256": sha256_file(source)} if is_data_file(source) else {"table": str(source)}
 
 def run_drift(reference: str, current: str, *, columns=None, prediction: str | None = None, target: str | None = None,
               time: str | None = None, window: str | None = None, config: DriftConfig | None = None, workspace=None,
-              memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict:
-    "The drift readout (`drift.json` contract)"
+              memory_limit: str = DEFAULT_MEMORY_LIMIT, progress: bool = False) -> dict:
+    "The drift readout (`drift.json` contract); `progress`: bars over columns and windows on stderr"
     config = config or DriftConfig()
     if (time is None) != (window is None): raise InputError("--time and --window go together")
     with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as spill, duckdb.connect() as con:
@@ -195,7 +197,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
         cols = list(columns) if columns else None
         if cols and prediction and prediction not in cols: cols.append(prediction)
         if cols and time: cols = [c for c in cols if c != time]
-        res = compare_relations(con, ref, cur, cols, config)
+        res = compare_relations(con, ref, cur, cols, config, progress="drift" if progress else None)
         if time: res["columns"] = [r for r in res["columns"] if r["name"] != time]
         for c in (prediction, target):
             if c and c not in [r["name"] for r in res["columns"]] and not (cols is None and c in res["only_in_reference"] + res["only_in_current"]):
@@ -219,7 +221,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             starts = [r[0] for r in con.execute(f"SELECT DISTINCT time_bucket({iv}, {t}::TIMESTAMP) FROM {cur} WHERE {t} IS NOT NULL ORDER BY 1").fetchall()]
             names = [r["name"] for r in res["columns"] if r["psi"] is not None]
             windows = []
-            for s in starts:
+            for s in tqdm(starts, desc="windows", unit="window", disable=not progress, file=sys.stderr):
                 sub = f"(SELECT * FROM {cur} WHERE time_bucket({iv}, {t}::TIMESTAMP) = TIMESTAMP '{s}')"
                 w = compare_relations(con, ref, sub, names, config)
                 windows.append({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],

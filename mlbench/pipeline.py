@@ -202,7 +202,7 @@ def drift(reference: str, current: str, *, columns=None, prediction=None, target
     ws_path = workspace_path(workspace).resolve()
     def full(p): return str(Path(p).resolve()) if p and is_data_file(p) else (p or "")
     report = run_drift(full(reference), full(current), columns=columns, prediction=prediction, target=target, time=time,
-                       window=window, config=config, workspace=ws_path, memory_limit=memory_limit)
+                       window=window, config=config, workspace=ws_path, memory_limit=memory_limit, progress=progress)
     out = Path(out) if out else reports_root()/f"drift-{Path(str(current)).stem}"
     with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as tmp:
         computed = write_report_json(tmp, "drift", report)
