@@ -194,15 +194,19 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
     with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as spill, duckdb.connect() as con:
         _limit_memory(con, memory_limit, spill)
         ref, cur = data_relation(con, reference, workspace), data_relation(con, current, workspace)
+        # every check of the arguments comes before the first long query
+        iv = _interval(window) if window else None
+        ref_cols, cur_cols = ([r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()] for rel in (ref, cur))
+        if time and time not in cur_cols: raise InputError(f"time column {time!r} is not in the current data")
+        for what, c in (("prediction", prediction), ("target", target)):
+            if c and c not in cur_cols: raise InputError(f"{what} column {c!r} is not in the current data")
+            if c and target and prediction and c not in ref_cols:
+                raise InputError(f"{what} column {c!r} is not in the reference data; the performance change needs it in both")
         cols = list(columns) if columns else None
         if cols and prediction and prediction not in cols: cols.append(prediction)
         if cols and time: cols = [c for c in cols if c != time]
         res = compare_relations(con, ref, cur, cols, config, progress="drift" if progress else None)
         if time: res["columns"] = [r for r in res["columns"] if r["name"] != time]
-        for c in (prediction, target):
-            if c and c not in [r["name"] for r in res["columns"]] and not (cols is None and c in res["only_in_reference"] + res["only_in_current"]):
-                if c not in [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {cur}").fetchall()]:
-                    raise InputError(f"column {c!r} is not in the current data")
         performance = None
         if prediction and target:
             from mlbench.metrics import compute_metrics
@@ -215,9 +219,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                            "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}}
         windows = None
         if time:
-            ctypes = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {cur}").fetchall()]
-            if time not in ctypes: raise InputError(f"time column {time!r} is not in the current data")
-            iv, t = _interval(window), quote_ident(time)
+            t = quote_ident(time)
             starts = [r[0] for r in con.execute(f"SELECT DISTINCT time_bucket({iv}, {t}::TIMESTAMP) FROM {cur} WHERE {t} IS NOT NULL ORDER BY 1").fetchall()]
             names = [r["name"] for r in res["columns"] if r["psi"] is not None]
             windows = []

@@ -126,4 +126,3 @@ def test_demo_training_table_is_built_point_in_time(demo):
                    count(*) FROM counted""").fetchone()
     finally: con.close()
     assert customers == 60_000 and later > 0 and mismatches == 0
-    assert "support_tickets_90d as of 2025-07-01" in demo["stdout"]
