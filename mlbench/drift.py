@@ -70,12 +70,14 @@ def reference_deciles(con, rel: str, col: str, n: int) -> np.ndarray:
     return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)   # numpy's _lerp, both branches
 
 # %% ../nbs/31_drift.ipynb #c009
-def _numeric(con, ref: str, cur: str, col: str, n1: int, n2: int) -> dict:
-    "Numeric column statistics: 1 pass over the reference for the deciles, 1 merged pass over both for the rest"
+def _numeric(con, ref: str, cur: str, col: str, n1: int, n2: int, reference_cache: dict) -> dict:
+    "Numeric column statistics: 1 pass over the reference for the deciles (once per run), 1 merged pass over both for the rest"
     c = quote_ident(col)
     if n1 == 0 or n2 == 0: return {"flag": "all values null in " + ("reference" if n1 == 0 else "current")}
-    edges = np.unique(reference_deciles(con, ref, col, n1))
-    ref_sd = con.execute(f"SELECT stddev_samp({c}::DOUBLE) FROM {ref}").fetchone()[0] or 0.0
+    if (ref, col) not in reference_cache:    # the windowed view compares many current windows with one reference
+        reference_cache[ref, col] = (np.unique(reference_deciles(con, ref, col, n1)),
+                                     con.execute(f"SELECT stddev_samp({c}::DOUBLE) FROM {ref}").fetchone()[0] or 0.0)
+    edges, ref_sd = reference_cache[ref, col]
     bin_expr = " + ".join(f"(x > {float(e)!r}::DOUBLE)::INT" for e in edges)
     # One sort of both samples together: the running counts of each side (a RANGE frame, so ties count at once) are
     # the two empirical distribution functions at every value; KS is their largest gap, Wasserstein the area between.
@@ -124,9 +126,12 @@ def _non_null_counts(con, rel: str, columns) -> tuple[int, dict]:
     got = con.execute(f"SELECT count(*){''.join(f', count({quote_ident(c)})' for c in columns)} FROM {rel}").fetchone()
     return got[0], dict(zip(columns, got[1:]))
 
-def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None, progress: str | None = None) -> dict:
-    "Per-column drift statistics of `cur` against `ref` (SQL relations on `con`); `progress`: a bar with that label"
+def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None, progress: str | None = None,
+                      reference_cache: dict | None = None) -> dict:
+    """Per-column drift statistics of `cur` against `ref` (SQL relations on `con`); `progress`: a bar with that label;
+    `reference_cache`: a dict kept between calls with the same reference, so its deciles are computed once"""
     config = config or DriftConfig()
+    reference_cache = {} if reference_cache is None else reference_cache
     rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {ref}").fetchall())
     ctypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {cur}").fetchall())
     shared = [c for c in rtypes if c in ctypes]
@@ -147,7 +152,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
         if kr != kc:
             row["flag"] = f"type differs: {rtypes[col]} in reference, {ctypes[col]} in current"
             out.append(row); continue
-        row.update(_numeric(con, ref, cur, col, nn_ref[col], nn_cur[col]) if kr == "numeric" else _categorical(con, ref, cur, col))
+        row.update(_numeric(con, ref, cur, col, nn_ref[col], nn_cur[col], reference_cache) if kr == "numeric" else _categorical(con, ref, cur, col))
         if row["psi"] is not None:
             if kr == "numeric" and config.numeric_method == "ks": row["drifted"] = row["ks_p_value"] < 0.05
             elif kr == "numeric" and config.numeric_method == "wasserstein":
@@ -205,7 +210,8 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
         cols = list(columns) if columns else None
         if cols and prediction and prediction not in cols: cols.append(prediction)
         if cols and time: cols = [c for c in cols if c != time]
-        res = compare_relations(con, ref, cur, cols, config, progress="drift" if progress else None)
+        cache = {}
+        res = compare_relations(con, ref, cur, cols, config, progress="drift" if progress else None, reference_cache=cache)
         if time: res["columns"] = [r for r in res["columns"] if r["name"] != time]
         performance = None
         if prediction and target:
@@ -225,7 +231,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             windows = []
             for s in tqdm(starts, desc="windows", unit="window", disable=not progress, file=sys.stderr):
                 sub = f"(SELECT * FROM {cur} WHERE time_bucket({iv}, {t}::TIMESTAMP) = TIMESTAMP '{s}')"
-                w = compare_relations(con, ref, sub, names, config)
+                w = compare_relations(con, ref, sub, names, config, reference_cache=cache)
                 windows.append({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}})
     return {"kind": "drift", **res, "thresholds": {"psi": config.psi_threshold, "dataset_share": config.dataset_share,
