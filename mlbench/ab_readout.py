@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from .core import InputError, parse_yaml, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation
+from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation, relation_columns
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence
 from .bayes import beta_binomial, normal_posterior
@@ -84,9 +84,6 @@ def load_metrics(path) -> tuple[list[str], list[MetricSpec]]:
     return parse_metrics(path.read_text(), path.name)
 
 # %% ../nbs/24_ab_readout.ipynb #c008
-def _columns(con, rel: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
-
 @dataclass
 class ExperimentData:
     "Per-arm sufficient statistics of every metric, and what was left out"
@@ -110,9 +107,9 @@ def aggregate(
     con = duckdb.connect()
     try:
         rel = data_relation(con, source, workspace)
-        cols = _columns(con, rel)
+        cols = list(relation_columns(con, rel))
         pre_rel = data_relation(con, pre, workspace) if pre else None
-        pre_cols = _columns(con, pre_rel) if pre_rel else []
+        pre_cols = list(relation_columns(con, pre_rel)) if pre_rel else []
         need = [("unit", unit), ("variant", variant), ("time", time), ("segment", segment)]
         for s in specs: need += [(f"column of metric {s.name!r}", c) for c in (s.column, s.numerator, s.denominator) if c]
         for what, c in need:

@@ -19,7 +19,7 @@ from scipy.spatial.distance import jensenshannon
 from tqdm import tqdm
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import data_relation, quote_ident, quote_literal, is_data_file
+from .workspace import data_relation, relation_columns, quote_ident, quote_literal, is_data_file
 from .registry import is_numeric_type
 
 # %% auto #0
@@ -132,8 +132,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
     `reference_cache`: a dict kept between calls with the same reference, so its deciles are computed once"""
     config = config or DriftConfig()
     reference_cache = {} if reference_cache is None else reference_cache
-    rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {ref}").fetchall())
-    ctypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {cur}").fetchall())
+    rtypes, ctypes = relation_columns(con, ref), relation_columns(con, cur)
     shared = [c for c in rtypes if c in ctypes]
     if columns:
         missing = [c for c in columns if c not in shared]
@@ -201,7 +200,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
         ref, cur = data_relation(con, reference, workspace), data_relation(con, current, workspace)
         # every check of the arguments comes before the first long query
         iv = _interval(window) if window else None
-        ref_cols, cur_cols = ([r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()] for rel in (ref, cur))
+        ref_cols, cur_cols = relation_columns(con, ref), relation_columns(con, cur)
         if time and time not in cur_cols: raise InputError(f"time column {time!r} is not in the current data")
         for what, c in (("prediction", prediction), ("target", target)):
             if c and c not in cur_cols: raise InputError(f"{what} column {c!r} is not in the current data")

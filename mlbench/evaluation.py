@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import duckdb
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, Snapshot, quote_ident, file_relation
+from .workspace import Workspace, Snapshot, quote_ident, file_relation, relation_columns
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models
 from .train import TimeSplit, read_rows
 from .metrics import METRICS, TASKS, task_metrics, roc_points, pr_points
@@ -140,7 +140,7 @@ def load_predictions(
     if not target or not score: raise InputError("a predictions file needs --target COL and --score COL")
     con = duckdb.connect()
     try:
-        try: have = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+        try: have = list(relation_columns(con, src))
         except duckdb.Error as e: raise InputError(f"cannot read {path}: {str(e).splitlines()[0]}") from e
         for what, c in [("target", target), ("score", score), ("baseline score", baseline_score), *(("segment or sensitive", c) for c in columns)]:
             if c and c not in have: raise InputError(f"unknown {what} column {c!r} in {path.name} (columns: {', '.join(have)})")

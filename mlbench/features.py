@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from .core import InputError, parse_duration
-from .workspace import data_relation, quote_ident
+from .workspace import data_relation, relation_columns, quote_ident
 
 # %% auto #0
 __all__ = ['AGGREGATES', 'DEMO_FEATURES', 'PointInTimeFeature', 'build_training_table', 'churn_training_table']
@@ -73,8 +73,7 @@ def build_training_table(
         else: lab = data_relation(con, labels, workspace)
         if isinstance(events, pd.DataFrame): con.register("_events", events); ev = "_events"
         else: ev = data_relation(con, events, workspace)
-        lcols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {lab}").fetchall()]
-        ecols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {ev}").fetchall()]
+        lcols, ecols = list(relation_columns(con, lab)), list(relation_columns(con, ev))
         for what, c, cols in (("label", entity, lcols), ("label", label_time, lcols), ("event", entity, ecols), ("event", event_time, ecols)):
             if c not in cols: raise InputError(f"unknown {what} column {c!r} (columns: {', '.join(cols)})")
         _check_features(features, ecols)

@@ -14,7 +14,7 @@ import duckdb
 import yaml
 
 from .core import InputError, parse_yaml, parse_duration, code_version, package_versions, utc_now, sha256_file, atomic_write_text
-from .workspace import data_relation, quote_ident, quote_literal, is_data_file
+from .workspace import data_relation, relation_columns, quote_ident, quote_literal, is_data_file
 from .registry import is_numeric_type
 
 # %% auto #0
@@ -91,7 +91,7 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
     con = duckdb.connect()
     try:
         rel = data_relation(con, source, workspace)
-        types = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall())
+        types = relation_columns(con, rel)
         n = con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
         checks = []
         rows = expectations.get("rows")
@@ -170,7 +170,7 @@ def infer_expectations(source, *, label: str | None = None, workspace=None) -> d
     con = duckdb.connect()
     try:
         rel = data_relation(con, source, workspace)
-        types = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall())
+        types = relation_columns(con, rel)
         n = con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
         if n == 0: raise InputError("the reference data set is empty; nothing to infer from")
         cols = {}

@@ -17,7 +17,7 @@ from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
 __all__ = ['DEFAULT_WORKSPACE', 'TIME_TYPES', 'FILE_READERS', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot',
-           'Workspace', 'is_data_file', 'file_relation', 'data_relation']
+           'Workspace', 'is_data_file', 'file_relation', 'data_relation', 'relation_columns']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -207,6 +207,10 @@ def data_relation(con, source, workspace=None) -> str:
     tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog='ws' AND table_schema='main'").fetchall()]
     if str(source) not in tables: raise InputError(f"unknown table {source!r} in workspace {ws} (tables: {', '.join(tables) or 'none'})")
     return f"ws.main.{quote_ident(source)}"
+
+def relation_columns(con, rel: str) -> dict:
+    "Column name -> DuckDB type of the SQL relation `rel`, in order"
+    return {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()}
 
 def _ingest(self: Workspace,
             source,                  # CSV/Parquet path, or a pandas DataFrame
