@@ -14,8 +14,8 @@ import mlbench
 
 # %% auto #0
 __all__ = ['TRACKED_PACKAGES', 'MlbenchError', 'InputError', 'WorkspaceError', 'ReportError', 'atomic_path', 'atomic_write_text',
-           'to_jsonable', 'dumps_json', 'parse_yaml', 'parse_duration', 'sha256_file', 'package_versions',
-           'code_version', 'utc_now']
+           'to_jsonable', 'dumps_json', 'parse_yaml', 'parse_duration', 'parse_interval', 'sha256_file',
+           'package_versions', 'code_version', 'utc_now']
 
 # %% ../nbs/00_core.ipynb #c005
 class MlbenchError(Exception):
@@ -83,14 +83,30 @@ def parse_yaml(text: str, where: str):
         raise InputError(f"{where}{at}: invalid YAML: {getattr(e, 'problem', None) or e}") from e
 
 # %% ../nbs/00_core.ipynb #c018
-_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"^(\d+)\s*([a-z]+)$")
+_UNIT_NAMES = {"s": "second", "sec": "second", "min": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month", "y": "year"}
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+
+def _duration_parts(text) -> tuple[int, str]:
+    "The count and unit name of a duration such as 2d, 15min, 3mo"
+    m = _DURATION.match(str(text).strip().lower())
+    if m and m.group(2) == "m":
+        raise InputError(f"duration {text!r} is ambiguous: write {m.group(1)}min for minutes or {m.group(1)}mo for months")
+    if not m or m.group(2) not in _UNIT_NAMES or int(m.group(1)) == 0:
+        raise InputError(f"duration {text!r}: use a positive whole number and a unit (s, min, h, d, w, mo, y), e.g. 7d")
+    return int(m.group(1)), _UNIT_NAMES[m.group(2)]
 
 def parse_duration(text) -> dt.timedelta:
-    "A duration like 2d, 12h, 1w"
-    m = _DURATION.match(str(text).strip().lower())
-    if not m: raise InputError(f"duration {text!r}: use a number and a unit (s, m, h, d, w), e.g. 2d")
-    return dt.timedelta(seconds=int(m.group(1)) * _SECONDS[m.group(2)])
+    "A fixed-length duration like 2d, 12h, 15min, 1w"
+    n, unit = _duration_parts(text)
+    if unit not in _SECONDS:
+        raise InputError(f"duration {text!r} is in calendar {unit}s, which have no fixed length; use days, e.g. {30 * n}d")
+    return dt.timedelta(seconds=n * _SECONDS[unit])
+
+def parse_interval(text) -> str:
+    "A duration as a DuckDB INTERVAL literal; calendar months and years allowed"
+    n, unit = _duration_parts(text)
+    return f"INTERVAL {n} {unit}"
 
 # %% ../nbs/00_core.ipynb #c021
 def sha256_file(path) -> str:

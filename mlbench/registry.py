@@ -18,24 +18,32 @@ from .core import InputError, atomic_path, sha256_file, utc_now, code_version, p
 from .workspace import Workspace, quote_ident
 
 # %% auto #0
-__all__ = ['NUMERIC_TYPES', 'MODEL_KINDS', 'is_numeric_type', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord',
-           'register_model', 'parse_model_ref', 'get_model', 'list_models', 'load_model']
+__all__ = ['MODEL_KINDS', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'register_model', 'parse_model_ref',
+           'get_model', 'list_models', 'load_model']
 
 # %% ../nbs/03_registry.ipynb #c005
-NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                 "UBIGINT", "FLOAT", "DOUBLE", "REAL", "BOOLEAN")
-
-def is_numeric_type(duckdb_type: str) -> bool:
-    "True for DuckDB types that a model reads as numbers (DECIMAL(p,s) included)"
-    t = duckdb_type.upper()
-    return t in NUMERIC_TYPES or t.startswith("DECIMAL")
+def _same_label(values: pd.Series, positive) -> np.ndarray:
+    "True where `values` equal the label `positive`, compared as the column's own type (1 == 1.0 == '1')"
+    if pd.api.types.is_bool_dtype(values) or (values.dtype == object and values.dropna().map(type).eq(bool).all()):
+        want = str(positive).strip().lower() in ("1", "true", "yes")
+        return (values == want).to_numpy()
+    if pd.api.types.is_numeric_dtype(values):
+        return (values.astype(float) == float(positive)).to_numpy()
+    return (values.astype(str) == str(positive)).to_numpy()
 
 @dataclass
 class FeatureSpec:
     "The columns a model reads, and the levels of each categorical column"
-    target: str                        # binary label column (0/1)
-    numeric: list                      # numeric feature columns
+    target: str                        # label column
+    numeric: list                      # numeric feature columns (booleans read as 0/1)
     categorical: dict                  # categorical column -> its training levels, in code order
+    positive: str | None = None        # the target's positive class; None: the target is 0/1 or true/false
+
+    def encode_target(self, values) -> np.ndarray:
+        "The target as 0/1 integers: 1 where it equals the positive class"
+        v = pd.Series(values)
+        if self.positive is None: return v.astype(float).astype(int).to_numpy()
+        return _same_label(v, self.positive).astype(int)
 
     @property
     def columns(self) -> list: return [*self.numeric, *self.categorical]

@@ -6,8 +6,8 @@ Docs: https://mlbench.github.io/mlbench/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #c002
 from __future__ import annotations
-import sys, warnings
-from dataclasses import dataclass, asdict
+import re, sys, warnings
+from dataclasses import dataclass, asdict, field
 
 import numpy as np
 import pandas as pd
@@ -17,13 +17,14 @@ from sklearn.metrics import roc_auc_score, log_loss
 from tqdm import tqdm
 
 from .core import InputError
-from .workspace import Workspace, Snapshot, quote_ident, quote_literal
-from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, is_numeric_type
+from .workspace import Workspace, Snapshot, quote_ident, quote_literal, column_kind, identifier_columns
+from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, _same_label
 
 # %% auto #0
-__all__ = ['MAX_LEVELS', 'DEFAULT_XGB_PARAMS', 'TimeSplit', 'time_split', 'check_binary_target', 'infer_features', 'read_rows',
-           'category_levels', 'cuda_available', 'resolve_device', 'fit_xgboost', 'fit_logistic', 'TrainResult',
-           'train_models']
+__all__ = ['MAX_LEVELS', 'DEFAULT_XGB_PARAMS', 'OBJECTIVE_METRICS', 'EARLY_STOPPING_METRICS', 'LEAKAGE_AUC', 'SCORE_NAME',
+           'TimeSplit', 'time_split', 'TargetInfo', 'check_target', 'infer_features', 'read_rows', 'category_levels',
+           'cuda_available', 'resolve_device', 'early_stopping_metric_for', 'fit_xgboost', 'fit_logistic',
+           'single_feature_auc', 'leakage_flags', 'TrainResult', 'train_models']
 
 # %% ../nbs/04_train.ipynb #c005
 @dataclass
@@ -74,47 +75,75 @@ def time_split(
 # %% ../nbs/04_train.ipynb #c007
 MAX_LEVELS = 1000
 
-def check_binary_target(ws: Workspace, table: str, target: str) -> int:
-    "Check that `target` is a 0/1 or boolean column with both classes; return its non-null row count"
-    ws.require_columns(table, [target], what="target column")
+@dataclass
+class TargetInfo:
+    "The target column of a binary classifier, and which of its two classes is positive"
+    column: str
+    positive: str | None       # the class asked for with --positive; None: a 0/1 or true/false target
+    positive_label: str        # how reports name the positive class
+    negative_label: str
+    rows: int                  # rows with a target value
+    missing: int               # rows whose target is NULL
+
+def check_target(
+    ws: Workspace, table: str, target: str,
+    positive: str | None = None,   # the positive class; None: the target must be 0/1 or true/false
+) -> TargetInfo:
+    "Check that `target` has two classes and resolve the positive one"
+    cols = ws.require_columns(table, [target], what="target column")
     c = quote_ident(target)
-    n, k, values = ws.con.execute(f"SELECT count({c}), count(DISTINCT {c}), list(DISTINCT {c}::VARCHAR ORDER BY {c}::VARCHAR)[1:5] "
-                                  f"FROM {quote_ident(table)}").fetchone()
+    n, total, k = ws.con.execute(f"SELECT count({c}), count(*), count(DISTINCT {c}) FROM {quote_ident(table)}").fetchone()
     if n == 0: raise InputError(f"table {table!r} has no rows with a value of target {target!r}; nothing to train on")
+    values = [r[0] for r in ws.con.execute(f"SELECT DISTINCT {c} FROM {quote_ident(table)} WHERE {c} IS NOT NULL ORDER BY 1 LIMIT 6").fetchall()]
+    shown = ", ".join(map(str, values[:5])) + (", ..." if k > 5 else "")
     if k != 2:
-        raise InputError(f"target {target!r} has {k} distinct value{'s' if k != 1 else ''} ({', '.join(values)}); "
-                         "a binary classifier needs 2. Choose another --target.")
-    if sorted(values) not in (["0", "1"], ["false", "true"]):
-        raise InputError(f"target {target!r} has values {values}; a binary classifier needs 0/1 or true/false. "
-                         "Recode it, e.g. in SQL: (col = 'yes')::INT")
-    return n
+        raise InputError(f"target {target!r} has {k} distinct value{'s' if k != 1 else ''} ({shown}); a binary classifier needs 2. "
+                         "Choose another --target, or recode it (e.g. in SQL: (col = 'x')::INT)")
+    kind = column_kind(cols[target])
+    if positive is None:
+        if kind == "boolean": pos, neg = "true", "false"
+        elif kind == "numeric" and sorted(float(v) for v in values) == [0.0, 1.0]: pos, neg = "1", "0"
+        else:
+            raise InputError(f"target {target!r} has values {values[0]} and {values[1]}; name the positive class with "
+                             f"--positive, e.g. --positive {values[1]}")
+    else:
+        hit = _same_label(pd.Series(values), positive)
+        if not hit.any():
+            raise InputError(f"--positive {positive!r} is not a value of target {target!r} (values: {shown}); pass one of them")
+        pos, neg = str(values[int(np.argmax(hit))]), str(values[int(np.argmin(hit))])
+    return TargetInfo(target, None if positive is None else str(positive), pos, neg, int(n), int(total - n))
 
 def infer_features(
     columns: dict,                 # column -> DuckDB type
     target: str, time_column: str | None,
     features=None,                 # explicit feature list, or None to infer
     exclude=(),                    # columns never used
-) -> tuple[list, list, list]:
-    "Split the feature columns into numeric and categorical; also return notes on what was left out"
-    notes, exclude = [], set(exclude or ())
+    identifiers: dict | None = None,  # identifier column -> reason (`workspace.identifier_columns`)
+) -> tuple[list, list, dict]:
+    "Numeric and categorical feature columns, and the columns left out -> why"
+    exclude, identifiers = set(exclude or ()), identifiers or {}
     unknown = [c for c in [*(features or []), *exclude] if c not in columns]
     if unknown: raise InputError(f"unknown feature column {unknown[0]!r} (columns: {', '.join(columns)})")
+    left_out = {c: "excluded" for c in exclude if c != target}
     if features:
         if target in features: raise InputError(f"target {target!r} cannot also be a feature; remove it from --features")
         chosen = [c for c in features if c not in exclude]
+        for c in chosen:
+            if column_kind(columns[c]) in ("time", "other"):
+                raise InputError(f"feature {c!r} has type {columns[c]}; features are numbers, booleans or text. Leave it out of --features")
     else:
-        chosen = [c for c in columns if c not in exclude and c not in (target, time_column)]
-        ids = [c for c in chosen if c.lower() == "id" or c.lower().endswith("_id")]
-        if ids: notes.append(f"identifier-like columns left out: {', '.join(ids)} (pass --features to use them)")
-        chosen = [c for c in chosen if c not in ids]
-    numeric = [c for c in chosen if is_numeric_type(columns[c])]
-    categorical = [c for c in chosen if columns[c].upper() == "VARCHAR"]
-    other = [c for c in chosen if c not in numeric and c not in categorical]
-    if other:
-        if features: raise InputError(f"feature {other[0]!r} has type {columns[other[0]]}; use numeric or text columns")
-        notes.append(f"columns of other types left out: {', '.join(other)}")
+        chosen = []
+        for c, t in columns.items():
+            if c in exclude or c in (target, time_column): continue
+            kind = column_kind(t)
+            if c in identifiers: left_out[c] = f"identifier: {identifiers[c]} (pass --features to use it)"
+            elif kind == "time": left_out[c] = f"time column ({t}); a model should not learn the calendar"
+            elif kind == "other": left_out[c] = f"type {t} is not a feature type"
+            else: chosen.append(c)
+    numeric = [c for c in chosen if column_kind(columns[c]) in ("numeric", "boolean")]
+    categorical = [c for c in chosen if column_kind(columns[c]) == "categorical"]
     if not numeric and not categorical: raise InputError("no usable feature columns; pass --features")
-    return numeric, categorical, notes
+    return numeric, categorical, left_out
 
 # %% ../nbs/04_train.ipynb #c010
 def read_rows(ws: Workspace, table: str, columns, where: str = "TRUE") -> pd.DataFrame:
@@ -132,17 +161,21 @@ def category_levels(ws: Workspace, table: str, column: str, where: str = "TRUE")
     return levels
 
 # %% ../nbs/04_train.ipynb #c012
-DEFAULT_XGB_PARAMS = {"objective": "binary:logistic", "eval_metric": ["logloss", "auc"], "tree_method": "hist",
+DEFAULT_XGB_PARAMS = {"objective": "binary:logistic", "eval_metric": ["auc", "logloss"], "tree_method": "hist",
                       "max_depth": 5, "eta": 0.05, "subsample": 0.8, "colsample_bytree": 0.8, "min_child_weight": 5,
                       "max_cat_to_onehot": 8}
+OBJECTIVE_METRICS = {"binary:logistic": "logloss", "binary:logitraw": "logloss", "binary:hinge": "error"}
+EARLY_STOPPING_METRICS = {"logloss": False, "auc": True, "aucpr": True, "error": False}   # metric -> higher is better
 
 class _RoundProgress(xgb.callback.TrainingCallback):
-    "tqdm bar over boosting rounds, showing the validation log loss"
-    def __init__(self, total: int, disable: bool): self.bar = tqdm(total=total, desc="xgboost rounds", unit="round", disable=disable, file=sys.stderr)
+    "tqdm bar over boosting rounds, showing the validation metric that decides early stopping"
+    def __init__(self, total: int, metric: str, disable: bool):
+        self.metric = metric
+        self.bar = tqdm(total=total, desc="xgboost rounds", unit="round", disable=disable, file=sys.stderr)
     def after_iteration(self, model, epoch, evals_log):
         self.bar.update(1)
-        ll = evals_log.get("valid", {}).get("logloss")
-        if ll: self.bar.set_postfix(valid_logloss=f"{ll[-1]:.4f}", refresh=False)
+        v = evals_log.get("valid", {}).get(self.metric)
+        if v: self.bar.set_postfix({f"valid_{self.metric}": f"{v[-1]:.4f}"}, refresh=False)
         return False
     def after_training(self, model):
         self.bar.close()
@@ -164,18 +197,31 @@ def resolve_device(device: str) -> str:
     if device == "cuda": raise InputError("device 'cuda' asked for but XGBoost sees no CUDA GPU here; use --device cpu or auto")
     return "cpu"
 
+def early_stopping_metric_for(params: dict, metric: str | None = None) -> str:
+    "The validation metric that stops training: `metric` if given, else the objective's own"
+    metric = metric or OBJECTIVE_METRICS.get(params.get("objective", "binary:logistic"), "logloss")
+    if metric not in EARLY_STOPPING_METRICS:
+        raise InputError(f"--early-stopping-metric {metric!r} is not supported; use {', '.join(EARLY_STOPPING_METRICS)}")
+    return metric
+
 def fit_xgboost(train: pd.DataFrame, valid: pd.DataFrame, spec: FeatureSpec, *, seed: int, params: dict | None = None,
                 num_boost_round: int = 1000, early_stopping_rounds: int = 50, device: str = "cpu",
+                early_stopping_metric: str | None = None,   # None: the objective's metric (log loss)
                 progress: bool = True) -> tuple[XGBoostModel, dict]:
     "Train a booster on `train`, early-stopped on `valid`; return it and the parameters used"
     p = {**DEFAULT_XGB_PARAMS, **(params or {}), "seed": seed, "device": resolve_device(device)}
+    metric = early_stopping_metric_for(p, early_stopping_metric)
+    listed = p["eval_metric"] if isinstance(p["eval_metric"], list) else [p["eval_metric"]]
+    p["eval_metric"] = [m for m in listed if m != metric] + [metric]
     model = XGBoostModel(None, spec)
     dtrain, dvalid = model.dmatrix(train, train[spec.target]), model.dmatrix(valid, valid[spec.target])
-    model.booster = xgb.train(p, dtrain, num_boost_round=num_boost_round, evals=[(dvalid, "valid")],
-                              early_stopping_rounds=early_stopping_rounds, verbose_eval=False,
-                              callbacks=[_RoundProgress(num_boost_round, not progress)])
+    stop = xgb.callback.EarlyStopping(rounds=early_stopping_rounds, metric_name=metric, data_name="valid",
+                                      maximize=EARLY_STOPPING_METRICS[metric], save_best=False)
+    model.booster = xgb.train(p, dtrain, num_boost_round=num_boost_round, evals=[(dvalid, "valid")], verbose_eval=False,
+                              callbacks=[_RoundProgress(num_boost_round, metric, not progress), stop])
     return model, {**p, "num_boost_round": num_boost_round, "early_stopping_rounds": early_stopping_rounds,
-                   "best_iteration": model.booster.best_iteration}
+                   "early_stopping_metric": metric, "best_iteration": model.booster.best_iteration,
+                   "rounds_trained": model.booster.num_boosted_rounds()}
 
 def fit_logistic(train: pd.DataFrame, spec: FeatureSpec, *, seed: int, C: float = 1.0) -> tuple[LogisticModel, dict]:
     "Fit the logistic baseline on `train`; return it and its parameters"
@@ -189,6 +235,34 @@ def fit_logistic(train: pd.DataFrame, spec: FeatureSpec, *, seed: int, C: float 
     model = LogisticModel(spec, medians, means, scales, lr.coef_[0].tolist(), float(lr.intercept_[0]))
     return model, {"C": C, "max_iter": 2000, "solver": lr.solver}
 
+# %% ../nbs/04_train.ipynb #x003
+LEAKAGE_AUC = 0.99
+SCORE_NAME = re.compile(r"(^|[_\W])(y_?pred|y_?hat|yhat|preds?|predictions?|predicted|proba|probability|probs?|logits?|model_score)([_\W]|$)", re.I)
+
+def single_feature_auc(x: pd.Series, y: np.ndarray) -> float | None:
+    "ROC AUC of one feature alone (either direction); None when it cannot rank"
+    if isinstance(x.dtype, pd.CategoricalDtype) or x.dtype == object:
+        codes = pd.Series(pd.Categorical(x).codes, index=x.index)
+        counts = codes.value_counts()
+        if len(counts) < 2 or len(x) / len(counts) < 20: return None
+        x = codes.map(pd.Series(y, index=x.index).groupby(codes).mean())
+    v = pd.to_numeric(x, errors="coerce").astype(float)
+    if v.notna().sum() == 0: return None
+    v = v.fillna(v.min() - 1)
+    if v.nunique() < 2 or len(np.unique(y)) < 2: return None
+    auc = float(roc_auc_score(y, v))
+    return max(auc, 1 - auc)
+
+def leakage_flags(frame: pd.DataFrame, y: np.ndarray, spec: FeatureSpec, threshold: float = LEAKAGE_AUC) -> list[dict]:
+    "Features that alone predict the target (AUC >= `threshold`) or are named like a model's output"
+    out = []
+    for c in spec.columns:
+        if SCORE_NAME.search(c): out.append({"column": c, "reason": "named like another model's score or prediction", "auc": None})
+        auc = single_feature_auc(frame[c], y)
+        if auc is not None and auc >= threshold:
+            out.append({"column": c, "reason": f"alone predicts the target (ROC AUC {auc:.3f} on the training split)", "auc": auc})
+    return out
+
 # %% ../nbs/04_train.ipynb #c014
 @dataclass
 class TrainResult:
@@ -197,7 +271,9 @@ class TrainResult:
     baseline: ModelRecord | None
     snapshot: Snapshot
     split: TimeSplit
-    notes: list
+    notes: list                      # one line each: what was left out or dropped
+    training: dict = field(default_factory=dict)   # the `training` record (see above)
+    warnings: list = field(default_factory=list)   # problems the user should look at
 
 def _scores(model, frames: dict, target: str) -> dict:
     out = {}
@@ -213,39 +289,68 @@ def train_models(
     *, name: str,                          # registry name of the XGBoost model; the baseline is NAME_baseline
     features=None, exclude=(),             # see `infer_features`
     time_column: str | None = None,        # None: the first timestamp column, else a hash split
+    positive: str | None = None,           # the target's positive class; see `check_target`
+    on_missing_target: str = "drop",       # drop: leave rows without a target out, counted; error: refuse them
+    strict: bool = False,                  # refuse to train when a feature looks like leakage
     seed: int = 42,
     params: dict | None = None,            # XGBoost parameters over DEFAULT_XGB_PARAMS
     num_boost_round: int = 1000, early_stopping_rounds: int = 50,
+    early_stopping_metric: str | None = None,  # None: the objective's own metric (log loss)
     baseline: bool = True, device: str = "cpu", progress: bool = True,
 ) -> TrainResult:
     "Train and register an XGBoost model and its logistic baseline on `table`"
+    if on_missing_target not in ("drop", "error"): raise InputError(f"--on-missing-target {on_missing_target!r}: use drop or error")
+    early_stopping_metric_for({**DEFAULT_XGB_PARAMS, **(params or {})}, early_stopping_metric)
     columns = ws.columns(table)
-    check_binary_target(ws, table, target)
+    info = check_target(ws, table, target, positive)
+    if info.missing and on_missing_target == "error":
+        raise InputError(f"target {target!r} is missing (NULL) in {info.missing:,} of {info.rows + info.missing:,} rows; "
+                         "fill them, or drop them with --on-missing-target drop")
     snap = ws.snapshot(table, time_column)
-    numeric, categorical, notes = infer_features(columns, target, snap.time_column, features, exclude)
+    ids = identifier_columns(ws.con, quote_ident(table), columns) if not features else {}
+    numeric, categorical, left_out = infer_features(columns, target, snap.time_column, features, exclude, ids)
+    notes = [f"left out {c}: {why}" for c, why in left_out.items() if why != "excluded"]
+    if info.missing: notes.append(f"{info.missing:,} rows with a missing target {target!r} dropped")
     split = time_split(ws, table, snap.time_column, seed=seed)
     tgt = f"{quote_ident(target)} IS NOT NULL"
-    spec = FeatureSpec(target, numeric, {c: category_levels(ws, table, c, split.where("train")) for c in categorical})
+    spec = FeatureSpec(target, numeric, {c: category_levels(ws, table, c, split.where("train")) for c in categorical}, info.positive)
     frames = {part: read_rows(ws, table, [*spec.columns, target], f"{split.where(part)} AND {tgt}") for part in ("train", "valid", "test")}
     for part, df in frames.items():
+        df[target] = spec.encode_target(df[target])
         if df.empty or df[target].nunique() < 2:
             raise InputError(f"the {part} split of {table!r} has {len(df)} rows and {df[target].nunique()} class(es); "
                              "a table needs more rows of both classes spread over time")
-        df[target] = df[target].astype(int)
+    leaks = leakage_flags(frames["train"], frames["train"][target].to_numpy(), spec)
+    if leaks and strict:
+        raise InputError(f"possible leakage in {len(leaks)} feature(s): " + "; ".join(f"{l['column']}: {l['reason']}" for l in leaks)
+                         + ". Leave them out with --exclude, or train without --strict")
     model, xparams = fit_xgboost(frames["train"], frames["valid"], spec, seed=seed, params=params, num_boost_round=num_boost_round,
-                                 early_stopping_rounds=early_stopping_rounds, device=device, progress=progress)
+                                 early_stopping_rounds=early_stopping_rounds, device=device,
+                                 early_stopping_metric=early_stopping_metric, progress=progress)
     fitted = [(name, model, xparams)]
     if baseline:
         base, bparams = fit_logistic(frames["train"], spec, seed=seed)
         fitted.append((f"{name}_baseline", base, bparams))
+    scored = [_scores(m, {k: frames[k] for k in ("valid", "test")}, target) | {"n_train": len(frames["train"]),
+              "n_missing_target": info.missing} for _, m, _ in fitted]
+    warns = [f"possible leakage: {l['column']}: {l['reason']}" for l in leaks]
+    if baseline and scored[0]["valid_log_loss"] > scored[1]["valid_log_loss"]:
+        warns.append(f"{name} has a worse validation log loss ({scored[0]['valid_log_loss']:.4f}) than its logistic baseline "
+                     f"({scored[1]['valid_log_loss']:.4f}); it may be undertrained or overfit: check --early-stopping-rounds "
+                     "and the parameters, or ship the baseline")
+    training = {"rounds_trained": xparams["rounds_trained"], "best_iteration": xparams["best_iteration"],
+                "early_stopping_metric": xparams["early_stopping_metric"],
+                "features": {"numeric": numeric, "categorical": categorical}, "left_out": left_out,
+                "split": split.to_dict(), "positive_class": info.positive_label, "negative_class": info.negative_label,
+                "rows": {"train": len(frames["train"]), "valid": len(frames["valid"]), "test": len(frames["test"]),
+                         "missing_target": info.missing}, "leakage": leaks, "warnings": warns}
     records = []
     try:
         with ws.transaction():
-            for reg_name, m, p in fitted:
-                metrics = _scores(m, {k: frames[k] for k in ("valid", "test")}, target) | {"n_train": len(frames["train"])}
-                records.append(register_model(ws, reg_name, m, params=p, seed=seed, metrics=metrics,
+            for (reg_name, m, p), metrics in zip(fitted, scored):
+                records.append(register_model(ws, reg_name, m, params={**p, "training": training}, seed=seed, metrics=metrics,
                                               snapshot_id=snap.snapshot_id, data_table=table, split=split.to_dict()))
     except BaseException:
         for r in records: (ws.path.resolve().parent/r.artifact_path).unlink(missing_ok=True)
         raise
-    return TrainResult(records[0], records[1] if baseline else None, snap, split, notes)
+    return TrainResult(records[0], records[1] if baseline else None, snap, split, notes, training, warns)

@@ -16,8 +16,10 @@ import pandas as pd
 from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
-__all__ = ['DEFAULT_WORKSPACE', 'TIME_TYPES', 'FILE_READERS', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot',
-           'Workspace', 'is_data_file', 'file_relation', 'data_relation', 'relation_columns']
+__all__ = ['DEFAULT_WORKSPACE', 'TIME_TYPES', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'workspace_path',
+           'quote_ident', 'quote_literal', 'Snapshot', 'Workspace', 'column_kind', 'identifier_reason',
+           'identifier_columns', 'check_time_column', 'is_data_file', 'file_relation', 'data_relation',
+           'relation_columns']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -101,9 +103,9 @@ def _query(self: Workspace, sql: str, params=None) -> pd.DataFrame:
     return self.con.execute(sql, params or []).df()
 
 def _scalar(self: Workspace, sql: str, params=None):
-    "Run `sql` and return the first column of its first row"
-    row = self.con.execute(sql, params or []).fetchone()
-    return None if row is None else row[0]
+    "Run `sql` and return the first column of its first row (fetching all, so the connection is free afterwards)"
+    rows = self.con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
 
 @contextlib.contextmanager
 def _transaction(self: Workspace):
@@ -147,10 +149,73 @@ def _require_columns(self: Workspace, table: str, columns, what: str = "column")
 
 Workspace.tables, Workspace.columns, Workspace.require_columns = _tables, _columns, _require_columns
 
+# %% ../nbs/01_workspace.ipynb #x001
+COLUMN_KINDS = ("numeric", "boolean", "categorical", "time", "other")
+_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT")
+_FLOAT_TYPES = ("FLOAT", "DOUBLE", "REAL")
+
+def column_kind(
+    duckdb_type: str,      # a type as DuckDB's DESCRIBE spells it, e.g. DECIMAL(9,2) or ENUM('a', 'b')
+) -> str:
+    "The kind of a column of this DuckDB type: numeric, boolean, categorical, time or other"
+    t = str(duckdb_type).upper().strip()
+    if t == "BOOLEAN": return "boolean"
+    if t in _INTEGER_TYPES or t in _FLOAT_TYPES or t.startswith("DECIMAL"): return "numeric"
+    if t == "VARCHAR" or t.startswith("ENUM("): return "categorical"
+    if t == "DATE" or t.startswith("TIMESTAMP"): return "time"
+    return "other"
+
+_ID_NAME = re.compile(r"(^|[_\-\s.])(id|uuid|guid)$|^(id|uuid|guid)([_\-\s.]|$)|[a-z0-9](Id|ID)$", re.I)
+MIN_ROWS_FOR_UNIQUE_ID = 50
+
+def identifier_reason(name: str, duckdb_type: str, rows: int, distinct: int | None) -> str | None:
+    "Why the column looks like an identifier (its name, or one distinct value per row), or None"
+    if _ID_NAME.search(str(name)) and not re.search(r"(^|_)(paid|valid|void|covid|grid|acid|lipid|fluid|solid|avoid)$", str(name), re.I):
+        return "named like an identifier"
+    t = str(duckdb_type).upper()
+    if t == "UUID": return "UUID type"
+    integer_or_text = t in _INTEGER_TYPES or column_kind(t) == "categorical"
+    if integer_or_text and distinct is not None and rows >= MIN_ROWS_FOR_UNIQUE_ID and distinct == rows:
+        return f"one distinct value per row ({rows:,} rows)"
+    return None
+
+def identifier_columns(
+    con,                   # DuckDB connection
+    rel: str,              # SQL relation (table name or file reader)
+    columns: dict | None = None,  # column -> type; None: all of `rel`'s columns
+) -> dict:
+    "Identifier columns of `rel` -> the reason, from names and one approximate-distinct scan (exact when close)"
+    columns = columns if columns is not None else relation_columns(con, rel)
+    unique_candidates = [c for c, t in columns.items() if str(t).upper() in (*_INTEGER_TYPES, "VARCHAR")]
+    rows, distinct = con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0], {}
+    if unique_candidates and rows >= MIN_ROWS_FOR_UNIQUE_ID:
+        approx = con.execute("SELECT " + ", ".join(f"approx_count_distinct({quote_ident(c)})" for c in unique_candidates)
+                             + f" FROM {rel}").fetchone()
+        close = [c for c, a in zip(unique_candidates, approx) if a >= 0.95 * rows]
+        if close:
+            exact = con.execute("SELECT " + ", ".join(f"count(DISTINCT {quote_ident(c)}) = count(*)" for c in close)
+                                + f" FROM {rel}").fetchone()
+            distinct = {c: rows if e else None for c, e in zip(close, exact)}
+    out = {}
+    for c, t in columns.items():
+        why = identifier_reason(c, t, rows, distinct.get(c))
+        if why: out[c] = why
+    return out
+
 # %% ../nbs/01_workspace.ipynb #c019
 def _detect_time_column(columns: dict):
     "First column whose type is a date or timestamp, or None"
-    return next((c for c, t in columns.items() if t.upper() in TIME_TYPES), None)
+    return next((c for c, t in columns.items() if column_kind(t) == "time"), None)
+
+def check_time_column(columns: dict, time_column: str, where: str = "the data") -> str:
+    "Check that `time_column` exists and holds dates or times (never text ordered as strings); return it"
+    if time_column not in columns:
+        raise InputError(f"unknown time column {time_column!r} in {where} (columns: {', '.join(columns)})")
+    if column_kind(columns[time_column]) != "time":
+        raise InputError(f"time column {time_column!r} has type {columns[time_column]}, not a date or timestamp; text would be "
+                         f"ordered as strings. Parse it when loading: mlbench ingest FILE --table T --time-column {time_column} "
+                         "--time-format '%d/%m/%Y %H:%M' (strptime codes)")
+    return time_column
 
 def _snapshot(self: Workspace,
               table: str,              # table to describe
@@ -160,8 +225,7 @@ def _snapshot(self: Workspace,
     "Describe `table` as a `Snapshot` in one scan and record it"
     cols = self.columns(table)
     if time_column is None: time_column = _detect_time_column(cols)
-    elif time_column not in cols:
-        raise InputError(f"unknown time column {time_column!r} in table {table!r} (columns: {', '.join(cols)})")
+    else: check_time_column(cols, time_column, f"table {table!r}")
     t = quote_ident(table)
     tsel = f", min({quote_ident(time_column)})::VARCHAR, max({quote_ident(time_column)})::VARCHAR" if time_column else ", NULL, NULL"
     rows, rowhash, tmin, tmax = self.con.execute(
@@ -216,9 +280,11 @@ def _ingest(self: Workspace,
             source,                  # CSV/Parquet path, or a pandas DataFrame
             table: str,              # destination table (replaced if it exists)
             *, time_column: str | None = None,  # see `Workspace.snapshot`
+            time_format: str | None = None,     # strptime format of a text `time_column`, e.g. '%d/%m/%Y %H:%M'
            ) -> Snapshot:
     "Load `source` into `table` and record its snapshot, atomically"
     if not table or not str(table).strip(): raise InputError("table name is empty; pass --table NAME")
+    if time_format and not time_column: raise InputError("--time-format needs --time-column: name the column it parses")
     if isinstance(source, pd.DataFrame):
         self.con.register("_mlbench_ingest", source)
         select = "SELECT * FROM _mlbench_ingest"
@@ -230,12 +296,24 @@ def _ingest(self: Workspace,
             except duckdb.Error as e:
                 raise InputError(f"cannot read {source if not isinstance(source, pd.DataFrame) else 'DataFrame'}: "
                                  f"{str(e).splitlines()[0]}") from e
+            if time_format: _parse_time_column(self, table, time_column, time_format)
             n = self.scalar(f"SELECT count(*) FROM {quote_ident(table)}")
             if n == 0: raise InputError(f"{source if not isinstance(source, pd.DataFrame) else 'DataFrame'} has no rows; "
                                         "nothing to ingest")
             return self.snapshot(table, time_column)
     finally:
         if isinstance(source, pd.DataFrame): self.con.unregister("_mlbench_ingest")
+
+def _parse_time_column(ws: Workspace, table: str, column: str, fmt: str):
+    "Convert text `column` of `table` to TIMESTAMP with strptime `fmt`; a value that does not parse is an error naming it"
+    cols = ws.columns(table)
+    if column not in cols: raise InputError(f"unknown time column {column!r} (columns: {', '.join(cols)})")
+    c, f = quote_ident(column), quote_literal(fmt)
+    try: bad = ws.con.execute(f"SELECT {c}::VARCHAR FROM {quote_ident(table)} WHERE {c} IS NOT NULL AND "
+                              f"try_strptime({c}::VARCHAR, {f}) IS NULL LIMIT 1").fetchone()
+    except duckdb.Error as e: raise InputError(f"--time-format {fmt!r}: {str(e).splitlines()[0]}") from e
+    if bad: raise InputError(f"time column {column!r}: value {bad[0]!r} does not match --time-format {fmt!r}")
+    ws.con.execute(f"ALTER TABLE {quote_ident(table)} ALTER {c} TYPE TIMESTAMP USING strptime({c}::VARCHAR, {f})")
 
 Workspace.ingest = _ingest
 
