@@ -18,14 +18,14 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 from tqdm import tqdm
 
-from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import data_relation, relation_columns, quote_ident, quote_literal, is_data_file
-from .registry import is_numeric_type
+from .core import InputError, code_version, package_versions, utc_now, sha256_file, parse_interval
+from .workspace import (data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind,
+                               identifier_columns, check_time_column)
 
 # %% auto #0
-__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'DEFAULT_MEMORY_LIMIT', 'psi', 'js_distance', 'DriftConfig',
-           'reference_deciles', 'compare_relations', 'run_drift', 'simulate_current', 'distribution_figure',
-           'windows_figure']
+__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT', 'psi', 'js_distance',
+           'DriftConfig', 'reference_deciles', 'severity', 'compare_relations', 'drift_headline', 'run_drift',
+           'simulate_current', 'distribution_figure', 'windows_figure']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -116,10 +116,26 @@ def _categorical(con, ref: str, cur: str, col: str) -> dict:
 
 # %% ../nbs/31_drift.ipynb #c011
 def _kind(duckdb_type: str) -> str | None:
-    t = duckdb_type.upper()
-    if t == "BOOLEAN" or t == "VARCHAR" or t.startswith("ENUM"): return "categorical"
-    if is_numeric_type(t): return "numeric"
-    return None
+    "How drift compares a column of this type (`workspace.column_kind`): numbers by deciles, booleans and text by category"
+    return {"numeric": "numeric", "boolean": "categorical", "categorical": "categorical"}.get(column_kind(duckdb_type))
+
+SEVERITY_PSI = (0.1, 0.25)     # PSI below the first: none; between: moderate; at or above the second: major
+SEVERITY_ALPHA = 0.05          # a band counts only when the test's BH-adjusted p-value is below this
+
+def severity(psi_value: float | None, p_adjusted: float | None) -> str:
+    "none, moderate or major: the PSI band, when the change is also beyond chance after the correction across columns"
+    if psi_value is None: return "none"
+    if psi_value < SEVERITY_PSI[0] or (p_adjusted is not None and p_adjusted >= SEVERITY_ALPHA): return "none"
+    return "moderate" if psi_value < SEVERITY_PSI[1] else "major"
+
+def _add_severity(rows: list):
+    "Each compared row gets `p_value_adjusted` (Benjamini-Hochberg across columns, scipy) and `severity`"
+    compared = [r for r in rows if r["psi"] is not None]
+    p = [r["ks_p_value"] if r["type"] == "numeric" else r["chi2_p_value"] for r in compared]
+    adjusted = stats.false_discovery_control(np.asarray(p, float)) if compared else []
+    for r, a in zip(compared, adjusted): r["p_value_adjusted"], r["severity"] = float(a), severity(r["psi"], float(a))
+    for r in rows:
+        r.setdefault("p_value_adjusted", None); r.setdefault("severity", "none")
 
 def _non_null_counts(con, rel: str, columns) -> tuple[int, dict]:
     "Rows of `rel` and non-null values per column, in one pass"
@@ -159,6 +175,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
             elif kr == "categorical" and config.categorical_method == "chi2": row["drifted"] = row["chi2_p_value"] < 0.05
             else: row["drifted"] = row["psi"] > config.psi_threshold
         out.append(row)
+    _add_severity(out)
     compared = [r for r in out if r["psi"] is not None]
     share = sum(r["drifted"] for r in compared) / len(compared) if compared else 0.0
     return {"columns": sorted(out, key=lambda r: -(r["psi"] or -1)), "share_drifted": share,
@@ -166,13 +183,38 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
             "only_in_reference": [c for c in rtypes if c not in ctypes], "only_in_current": [c for c in ctypes if c not in rtypes]}
 
 # %% ../nbs/31_drift.ipynb #c019
-_UNITS = {"d": "day", "w": "week", "h": "hour", "m": "month"}
-
 def _interval(window: str) -> str:
-    w = str(window).strip().lower()
-    if len(w) < 2 or not w[:-1].isdigit() or w[-1] not in _UNITS:
-        raise InputError(f"--window {window!r}: use a number and a unit, e.g. 1w, 7d, 1m, 12h")
-    return f"INTERVAL {int(w[:-1])} {_UNITS[w[-1]]}"
+    "The SQL interval of a --window, in the one duration grammar (`core.parse_interval`: 12h, 7d, 1w, 1mo)"
+    try: return parse_interval(window)
+    except InputError as e: raise InputError(f"--window: {e}") from None
+
+def drift_headline(report: dict) -> str:
+    "One sentence that names the worst columns and the worst windows; never 'no' while a column or window is major"
+    cols = [r for r in report["columns"] if r["psi"] is not None]
+    def names(rows): return ", ".join(f"{r['name']} (PSI {r['psi']:.2f})" for r in rows[:3]) + (", ..." if len(rows) > 3 else "")
+    major = sorted([r for r in cols if r["severity"] == "major"], key=lambda r: -r["psi"])
+    moderate = sorted([r for r in cols if r["severity"] == "moderate"], key=lambda r: -r["psi"])
+    windows = report.get("windows") or []
+    hot = [w for w in windows if w["major"]]
+    worst = (report.get("worst_windows") or [None])[0]
+    where = (f"worst window {worst['window_start'][:10]}: {worst['major']} major of {worst['compared']} columns, "
+             f"PSI {worst['max_psi']:.2f} on {worst['worst_column']}") if worst and worst["major"] else ""
+    if major: text = f"Major drift in {len(major)} of {len(cols)} columns: {names(major)}"
+    elif hot: text = f"Major drift in {len(hot)} of {len(windows)} windows"
+    elif moderate: text = f"Moderate drift in {len(moderate)} of {len(cols)} columns: {names(moderate)}"
+    else: return f"No drift: none of {len(cols)} columns is above PSI {SEVERITY_PSI[0]} beyond chance, overall or in any window"
+    if major and moderate: text += f"; moderate in {names(moderate)}"
+    if where: text += f"; {where}"
+    if hot and not major: text += "; over the whole period " + (f"moderate in {names(moderate)}" if moderate else "no column is above PSI 0.1")
+    return text
+
+def _window_summary(w: dict, rows: list) -> dict:
+    "A window's severity counts and its worst column"
+    compared = [r for r in rows if r["psi"] is not None]
+    top = max(compared, key=lambda r: r["psi"], default=None)
+    return {**w, "severity": {r["name"]: r["severity"] for r in rows}, "compared": len(compared),
+            "major": sum(r["severity"] == "major" for r in compared), "moderate": sum(r["severity"] == "moderate" for r in compared),
+            "max_psi": top["psi"] if top else None, "worst_column": top["name"] if top else None}
 
 DEFAULT_MEMORY_LIMIT = "256MB"
 
@@ -201,12 +243,18 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
         # every check of the arguments comes before the first long query
         iv = _interval(window) if window else None
         ref_cols, cur_cols = relation_columns(con, ref), relation_columns(con, cur)
-        if time and time not in cur_cols: raise InputError(f"time column {time!r} is not in the current data")
+        if time: check_time_column(cur_cols, time, "the current data")
         for what, c in (("prediction", prediction), ("target", target)):
             if c and c not in cur_cols: raise InputError(f"{what} column {c!r} is not in the current data")
             if c and target and prediction and c not in ref_cols:
                 raise InputError(f"{what} column {c!r} is not in the reference data; the performance change needs it in both")
         cols = list(columns) if columns else None
+        left_out = {}
+        if cols is None:     # identifiers always "drift" (new rows, new ids): left out by the rule training uses
+            left_out = identifier_columns(con, ref, {c: t for c, t in ref_cols.items() if c in cur_cols})
+            left_out = {c: f"identifier: {why}" for c, why in left_out.items() if c not in (prediction, target)}
+            if time: left_out[time] = "time column of the windows"
+            cols = [c for c in ref_cols if c in cur_cols and c not in left_out]
         if cols and prediction and prediction not in cols: cols.append(prediction)
         if cols and time: cols = [c for c in cols if c != time]
         cache = {}
@@ -231,13 +279,21 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             for s in tqdm(starts, desc="windows", unit="window", disable=not progress, file=sys.stderr):
                 sub = f"(SELECT * FROM {cur} WHERE time_bucket({iv}, {t}::TIMESTAMP) = TIMESTAMP '{s}')"
                 w = compare_relations(con, ref, sub, names, config, reference_cache=cache)
-                windows.append({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
-                                "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}})
-    return {"kind": "drift", **res, "thresholds": {"psi": config.psi_threshold, "dataset_share": config.dataset_share,
-            "numeric_method": config.numeric_method, "categorical_method": config.categorical_method},
+                windows.append(_window_summary({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
+                                "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
+    worst = sorted(windows or [], key=lambda w: (-w["major"], -w["share_drifted"], -(w["max_psi"] or 0)))[:3]
+    counts = {s: sum(r["severity"] == s for r in res["columns"] if r["psi"] is not None) for s in ("major", "moderate", "none")}
+    report = {"kind": "drift", **res, "left_out": left_out, "severity_counts": counts,
+            "status": "major" if counts["major"] or any(w["major"] for w in windows or []) else "moderate" if counts["moderate"] else "none",
+            "worst_windows": [{k: w[k] for k in ("window_start", "rows", "share_drifted", "major", "moderate", "compared", "max_psi", "worst_column")} for w in worst],
+            "thresholds": {"psi": config.psi_threshold, "dataset_share": config.dataset_share,
+            "numeric_method": config.numeric_method, "categorical_method": config.categorical_method,
+            "severity_psi": list(SEVERITY_PSI), "severity_alpha": SEVERITY_ALPHA},
             "performance": performance, "windows": windows,
             "provenance": {"reference": _provenance(reference), "current": _provenance(current), "code_version": code_version(),
                            "packages": package_versions(), "created_at": utc_now()}}
+    report["headline"] = drift_headline(report)
+    return report
 
 # %% ../nbs/31_drift.ipynb #c021
 def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:

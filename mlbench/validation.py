@@ -7,15 +7,14 @@ Docs: https://mlbench.github.io/mlbench/validation.html.md"""
 # %% ../nbs/30_validation.ipynb #c002
 from __future__ import annotations
 import datetime as dt
-import re
+import math, re
 from pathlib import Path
 
 import duckdb
 import yaml
 
 from .core import InputError, parse_yaml, parse_duration, code_version, package_versions, utc_now, sha256_file, atomic_write_text
-from .workspace import data_relation, relation_columns, quote_ident, quote_literal, is_data_file
-from .registry import is_numeric_type
+from .workspace import data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind, identifier_columns
 
 # %% auto #0
 __all__ = ['TYPES', 'EXAMPLES', 'type_family', 'parse_expectations', 'validate', 'infer_expectations', 'write_expectations']
@@ -25,13 +24,10 @@ TYPES = ("integer", "numeric", "string", "timestamp", "boolean")
 _COLUMN_KEYS = {"type", "not_null", "max_null_share", "unique", "min", "max", "allowed", "regex", "freshness"}
 
 def type_family(duckdb_type: str) -> str:
-    "The expectation type family of a DuckDB type"
-    t = duckdb_type.upper()
-    if t == "BOOLEAN": return "boolean"
-    if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"): return "integer"
-    if is_numeric_type(t): return "numeric"
-    if t.startswith("TIMESTAMP") or t == "DATE": return "timestamp"
-    return "string"
+    "The expectation type family of a DuckDB type, from `workspace.column_kind` (integers told apart from other numbers)"
+    kind = column_kind(duckdb_type)
+    if kind == "numeric": return "integer" if "INT" in duckdb_type.upper() else "numeric"
+    return {"boolean": "boolean", "time": "timestamp"}.get(kind, "string")
 
 def parse_expectations(text: str, where: str = "expectations file") -> dict:
     "Validated expectations from YAML; errors name the line"
@@ -69,9 +65,15 @@ def _examples(con, rel, where: str) -> list[dict]:
     return [{k: (None if v is None or (isinstance(v, float) and v != v) else (v if isinstance(v, (int, float, bool)) else str(v)))
              for k, v in r.items()} for r in df.to_dict(orient="records")]
 
+_NO_ROWS = {"row_count": "a count over the whole data set", "present": "the column is missing",
+            "type": "a property of the column's type", "max_null_share": "a share over the column (not_null lists the rows)",
+            "freshness": "the newest value is too old: no single row is at fault", "label_present": "the column is missing",
+            "label_share": "a share over the label column", "leakage_auc": "a ranking over the whole column"}
+
 def _check(check, column, passed, observed, expected, failing_rows=None) -> dict:
+    note = _NO_ROWS.get(check, "") if not passed and not failing_rows else ""
     return {"check": check, "column": column, "passed": bool(passed), "observed": observed, "expected": expected,
-            "failing_rows": failing_rows or []}
+            "failing_rows": failing_rows or [], "failing_rows_note": note}
 
 def _rows_check(con, rel, check: str, column, where: str, expected) -> dict:
     "A check that passes when no row matches `where`; keeps a few of the rows that do"
@@ -142,8 +144,11 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
                     checks.append(_check("label_share", lc, lo <= share <= hi, share, [lo, hi]))
                 others = [quote_ident(k) for k in types if k != lc]
                 if others:
-                    conflicts = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(others)} FROM {rel} GROUP BY ALL HAVING count(DISTINCT {q}) > 1)").fetchone()[0]
-                    checks.append(_check("label_conflicts", lc, conflicts == 0, conflicts, 0))
+                    groups = f"SELECT {', '.join(others)} FROM {rel} GROUP BY ALL HAVING count(DISTINCT {q}) > 1"
+                    conflicts = con.execute(f"SELECT count(*) FROM ({groups})").fetchone()[0]
+                    allowed_conflicts = label.get("max_conflicts", 0)
+                    rows = (_examples(con, rel, f"({', '.join(others)}) IN ({groups})") if conflicts > allowed_conflicts else [])
+                    checks.append(_check("label_conflicts", lc, conflicts <= allowed_conflicts, conflicts, allowed_conflicts, rows))
         leak = expectations.get("leakage")
         if leak and label and label["column"] in types:
             y = quote_ident(label["column"])
@@ -166,13 +171,15 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
 
 # %% ../nbs/30_validation.ipynb #c014
 def infer_expectations(source, *, label: str | None = None, workspace=None) -> dict:
-    "A starting expectations mapping from a reference data set"
+    "A starting expectations mapping from a reference data set, which that data set passes"
     con = duckdb.connect()
     try:
         rel = data_relation(con, source, workspace)
         types = relation_columns(con, rel)
         n = con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
         if n == 0: raise InputError("the reference data set is empty; nothing to infer from")
+        if label and label not in types: raise InputError(f"unknown label column {label!r} (columns: {', '.join(types)})")
+        ids = identifier_columns(con, rel, types)
         cols = {}
         for col, t in types.items():
             c, fam = quote_ident(col), type_family(t)
@@ -180,20 +187,31 @@ def infer_expectations(source, *, label: str | None = None, workspace=None) -> d
             nulls, distinct = con.execute(f"SELECT count(*) - count({c}), count(DISTINCT {c}) FROM {rel}").fetchone()
             if nulls == 0: spec["not_null"] = True
             else: spec["max_null_share"] = round(min(1.0, nulls / n * 1.5 + 0.01), 4)
-            if (col.lower() == "id" or col.lower().endswith("_id")) and distinct == n - nulls: spec["unique"] = True
+            if col in ids and distinct == n - nulls: spec["unique"] = True
             if fam in ("integer", "numeric") and col != label:
                 lo, hi = con.execute(f"SELECT min({c}), max({c}) FROM {rel}").fetchone()
-                if lo is not None: spec |= {"min": float(lo), "max": float(hi)}
+                if lo is not None:
+                    spec |= ({"min": int(lo), "max": int(hi)} if fam == "integer" else {"min": math.floor(float(lo) * 1e6) / 1e6,
+                                                                                          "max": math.ceil(float(hi) * 1e6) / 1e6})
             if fam in ("string", "boolean") and distinct <= 20:
                 spec["allowed"] = sorted(str(r[0]) for r in con.execute(f"SELECT DISTINCT {c}::VARCHAR FROM {rel} WHERE {c} IS NOT NULL").fetchall())
             cols[col] = spec
         out = {"rows": {"min": max(1, n // 2), "max": n * 2}, "columns": cols}
         if label:
-            if label not in types: raise InputError(f"unknown label column {label!r}")
-            shares = con.execute(f"SELECT {quote_ident(label)}::VARCHAR, count(*) / {n}::DOUBLE FROM {rel} WHERE {quote_ident(label)} IS NOT NULL GROUP BY 1").fetchall()
+            q = quote_ident(label)
+            shares = con.execute(f"SELECT {q}::VARCHAR, count(*) / (SELECT count({q}) FROM {rel})::DOUBLE FROM {rel} WHERE {q} IS NOT NULL GROUP BY 1").fetchall()
+            others = [quote_ident(k) for k in types if k != label]
+            conflicts = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(others)} FROM {rel} GROUP BY ALL HAVING count(DISTINCT {q}) > 1)").fetchone()[0] if others else 0
             out["label"] = {"column": label, "allowed": sorted(str(k) for k, _ in shares),
-                            "share": {str(k): [round(max(0.0, s - 0.05), 4), round(min(1.0, s + 0.05), 4)] for k, s in shares}}
-            out["leakage"] = {"max_auc": 0.95}
+                            "share": {str(k): [round(max(0.0, s - 0.05), 4), round(min(1.0, s + 0.05), 4)] for k, s in shares},
+                            "max_conflicts": int(conflicts)}
+            strongest = 0.0
+            if len(shares) == 2:
+                for col, t in types.items():
+                    if col == label or type_family(t) not in ("integer", "numeric"): continue
+                    auc = _auc(con, rel, quote_ident(col), q)
+                    if auc is not None: strongest = max(strongest, auc, 1 - auc)
+            out["leakage"] = {"max_auc": max(0.95, math.ceil(strongest * 1000) / 1000)}
     finally: con.close()
     return out
 
