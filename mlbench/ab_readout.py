@@ -17,22 +17,23 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from .core import InputError, parse_yaml, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation, relation_columns
+from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation, relation_columns, column_kind
 from .sufficient_stats import UnitStats
-from .sequential import sequential_p_values, confidence_sequence
+from .sequential import sequential_p_values, confidence_sequence, optimal_tau2
 from .bayes import beta_binomial, normal_posterior
 
 # %% auto #0
-__all__ = ['SRM_ALPHA', 'MetricSpec', 'parse_metrics', 'load_metrics', 'ExperimentData', 'aggregate', 'welch', 'relative',
-           'ratio_value', 'cuped', 'srm_check', 'adjust', 'ABConfig', 'segment_effects', 'ABResult', 'read_out',
-           'simulate_experiment', 'parse_split', 'run_ab', 'arm_means_figure', 'cumulative_figure']
+__all__ = ['AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'MetricSpec', 'parse_metrics', 'load_metrics', 'ExperimentData',
+           'aggregate', 'welch', 'relative', 'ratio_value', 'cuped', 'srm_check', 'adjust', 'ABConfig',
+           'segment_effects', 'ABResult', 'srm_reason', 'read_out', 'simulate_experiment', 'parse_split', 'run_ab',
+           'arm_means_figure', 'cumulative_figure']
 
 # %% ../nbs/24_ab_readout.ipynb #c005
 @dataclass
 class MetricSpec:
     "One metric of the readout"
     name: str
-    type: str                       # proportion | mean | ratio
+    type: str                       # proportion | mean | event_mean | ratio
     column: str | None = None
     numerator: str | None = None
     denominator: str | None = None
@@ -40,12 +41,28 @@ class MetricSpec:
     guardrail: bool = False
     direction: str = "increase"     # the good direction
     margin: float = 0.0             # guardrail non-inferiority margin, relative
+    agg: str | None = None          # mean metrics: sum (default) | mean | count | max | any; proportion: any
+    missing: str = "exclude"        # exclude: a unit without a value leaves the metric; zero: it counts as 0
     line: int = 0
 
     @property
     def higher_is_better(self) -> bool: return self.direction == "increase"
 
-_METRIC_KEYS = {"name", "type", "column", "numerator", "denominator", "covariate", "guardrail", "direction", "margin"}
+    @property
+    def is_ratio(self) -> bool: return self.type in ("ratio", "event_mean")
+
+    def definition(self, unit: str = "unit") -> str:
+        "The metric in words: what one number of the readout means"
+        if self.type == "proportion": what = f"{self.name} = share of {unit}s with any {self.column} > 0"
+        elif self.type == "event_mean": what = f"{self.name} = mean of {self.column} over all events (sum / count, per event)"
+        elif self.type == "ratio": what = f"{self.name} = sum of {self.numerator} / sum of {self.denominator}"
+        else:
+            how = {"sum": "sum", "mean": "mean", "count": "count of events with a value", "max": "largest", "any": "1 if any value > 0 of"}[self.agg or "sum"]
+            what = f"{self.name} per {unit} = {how}{'' if self.agg == 'count' else ' ' + str(self.column)} over the {unit}'s events"
+        return what + ("; a missing value counts as 0" if self.missing == "zero" else f"; {unit}s without a value are left out")
+
+_METRIC_KEYS = {"name", "type", "column", "numerator", "denominator", "covariate", "guardrail", "direction", "margin", "agg", "missing"}
+AGGREGATIONS = ("sum", "mean", "count", "max", "any")
 
 def parse_metrics(text: str, where: str = "metrics file") -> tuple[list[str], list[MetricSpec]]:
     "Primary metric names and metric specs from YAML text; errors name the line"
@@ -61,10 +78,15 @@ def parse_metrics(text: str, where: str = "metrics file") -> tuple[list[str], li
         if set(d) - _METRIC_KEYS: raise bad(f"unknown key {sorted(set(d) - _METRIC_KEYS)[0]!r}; keys: {', '.join(sorted(_METRIC_KEYS))}")
         if not d.get("name"): raise bad("a metric needs a name")
         t = d.get("type")
-        if t not in ("proportion", "mean", "ratio"): raise bad(f"type {t!r} must be proportion, mean or ratio")
+        if t not in ("proportion", "mean", "event_mean", "ratio"): raise bad(f"type {t!r} must be proportion, mean, event_mean or ratio")
         if t == "ratio" and not (d.get("numerator") and d.get("denominator")): raise bad("a ratio metric needs numerator and denominator")
         if t != "ratio" and not d.get("column"): raise bad(f"a {t} metric needs a column")
-        if t == "ratio" and d.get("covariate"): raise bad("CUPED (covariate) is supported for proportion and mean metrics")
+        if t in ("ratio", "event_mean") and d.get("covariate"): raise bad("CUPED (covariate) is supported for proportion and mean metrics")
+        if "agg" in d:
+            if t == "mean" and d["agg"] not in AGGREGATIONS: raise bad(f"agg {d['agg']!r} must be one of {', '.join(AGGREGATIONS)}")
+            if t == "proportion" and d["agg"] != "any": raise bad("a proportion metric rolls up with agg: any (1 if any event > 0)")
+            if t in ("ratio", "event_mean"): raise bad(f"a {t} metric sums its events; it takes no agg")
+        if d.get("missing", "exclude") not in ("exclude", "zero"): raise bad(f"missing {d.get('missing')!r} must be exclude or zero")
         if d.get("direction", "increase") not in ("increase", "decrease"): raise bad("direction must be increase or decrease")
         if not isinstance(d.get("margin", 0.0), (int, float)) or d.get("margin", 0.0) < 0: raise bad("margin must be a number >= 0")
         specs.append(MetricSpec(**{k: v for k, v in d.items()}, line=line))
@@ -95,6 +117,8 @@ class ExperimentData:
     multi_arm_units: int
     warnings: list
     source: dict
+    missing: dict = field(default_factory=dict)      # metric -> {arm: units without a value, "p_value": by-arm test}
+    unassigned: dict = field(default_factory=dict)   # events_without_arm, units_without_arm, events_without_unit
 
 def aggregate(
     source, *, unit: str, variant: str, control: str, specs: list, primary: str,
@@ -121,14 +145,27 @@ def aggregate(
         if pre_rel and unit not in pre_cols: raise InputError(f"--pre has no unit column {unit!r}")
         q = quote_ident
         exprs, warnings = [], []
+        types = relation_columns(con, rel)
+        for s in specs:
+            for c in (s.column, s.numerator, s.denominator):
+                if c and column_kind(types[c]) not in ("numeric", "boolean"):
+                    raise InputError(f"metric {s.name!r}: column {c!r} has type {types[c]}; a metric needs numbers or booleans")
         for i, s in enumerate(specs):
+            keep = (lambda e: f"coalesce({e}, 0)") if s.missing == "zero" else (lambda e: e)
             if s.type == "proportion":
                 neg = con.execute(f"SELECT count(*) FROM {rel} WHERE {q(s.column)} < 0").fetchone()[0]
                 if neg: raise InputError(f"proportion metric {s.name!r}: column {s.column!r} has {neg} negative values; "
                                          "a conversion flag or count must be >= 0")
-                exprs.append(f"max(CASE WHEN {q(s.column)} > 0 THEN 1 ELSE 0 END)::DOUBLE AS y{i}")
-            elif s.type == "mean": exprs.append(f"coalesce(sum({q(s.column)}), 0)::DOUBLE AS y{i}")
-            else: exprs += [f"coalesce(sum({q(s.numerator)}), 0)::DOUBLE AS y{i}", f"coalesce(sum({q(s.denominator)}), 0)::DOUBLE AS x{i}"]
+                exprs.append(f"{keep(f'max(({q(s.column)} > 0)::INT)')}::DOUBLE AS y{i}")
+            elif s.type == "mean":
+                col = q(s.column)
+                roll = {"sum": f"sum({col})", "mean": f"avg({col})", "count": f"count({col})", "max": f"max({col})",
+                        "any": f"max(({col} > 0)::INT)"}[s.agg or "sum"]
+                exprs.append(f"{keep(roll)}::DOUBLE AS y{i}")
+            elif s.type == "event_mean":
+                col = q(s.column)
+                exprs += [f"{keep(f'sum({col})')}::DOUBLE AS y{i}", f"{keep(f'nullif(count({col}), 0)')}::DOUBLE AS x{i}"]
+            else: exprs += [f"{keep(f'sum({q(s.numerator)})')}::DOUBLE AS y{i}", f"{keep(f'sum({q(s.denominator)})')}::DOUBLE AS x{i}"]
             if s.covariate and s.covariate in cols:
                 exprs += [f"any_value({q(s.covariate)})::DOUBLE AS x{i}", f"count(DISTINCT {q(s.covariate)}) AS xk{i}"]
         extra = [f"min({q(time)})::DATE AS day" if time else "NULL AS day",
@@ -149,35 +186,54 @@ def aggregate(
                     con.execute(f"UPDATE units SET x{i} = 0 WHERE x{i} IS NULL")
         multi = con.execute("SELECT count(*) FROM units WHERE k > 1").fetchone()[0]
         if multi: warnings.append(f"{multi:,} units appear in more than one arm; they are left out of every metric")
+        ev_no_arm, ev_no_unit = con.execute(f"SELECT count(*) FILTER (WHERE {q(variant)} IS NULL), count(*) FILTER (WHERE {q(unit)} IS NULL) FROM {rel}").fetchone()
+        units_no_arm = con.execute("SELECT count(*) FROM units WHERE arm IS NULL AND unit IS NOT NULL").fetchone()[0]
+        unassigned = {"events_without_arm": int(ev_no_arm), "units_without_arm": int(units_no_arm), "events_without_unit": int(ev_no_unit)}
+        if ev_no_arm: warnings.append(f"{ev_no_arm:,} events have no arm ({variant} is NULL); {units_no_arm:,} units with no arm at all are left out")
+        if ev_no_unit: warnings.append(f"{ev_no_unit:,} events have no unit ({unit} is NULL); they are left out")
+        con.execute("DELETE FROM units WHERE unit IS NULL OR arm IS NULL")
         units = dict(con.execute("SELECT arm, count(*) FROM units WHERE k = 1 GROUP BY arm ORDER BY arm").fetchall())
         if control not in units:
             raise InputError(f"control {control!r} is not an arm of {variant!r} (arms: {', '.join(units) or 'none'})")
         if len(units) < 2: raise InputError(f"only one arm ({control}) in the data; an experiment needs control and treatment")
         arms = [control] + sorted(a for a in units if a != control)
         def sums(i, s):
-            x = f"x{i}" if (s.type == "ratio" or s.covariate) else "0"
-            return f"count(*), sum(y{i}), sum(y{i}*y{i}), sum({x}), sum({x}*{x}), sum({x}*y{i})"
-        stats_, pi = {}, next(i for i, s in enumerate(specs) if s.name == primary)
+            x = f"x{i}" if (s.is_ratio or s.covariate) else "0"
+            return (f"count(*) FILTER (WHERE {present(i, s)}), sum(y{i}) FILTER (WHERE {present(i, s)}), sum(y{i}*y{i}) FILTER (WHERE {present(i, s)}), "
+                    f"sum({x}) FILTER (WHERE {present(i, s)}), sum({x}*{x}) FILTER (WHERE {present(i, s)}), sum({x}*y{i}) FILTER (WHERE {present(i, s)})")
+        def present(i, s): return f"y{i} IS NOT NULL" + (f" AND x{i} IS NOT NULL" if s.is_ratio else "")
+        stats_, missing, pi = {}, {}, next(i for i, s in enumerate(specs) if s.name == primary)
         for i, s in enumerate(specs):
-            rows = con.execute(f"SELECT arm, {sums(i, s)} FROM units WHERE k = 1 GROUP BY arm").fetchall()
-            stats_[s.name] = {r[0]: UnitStats(*map(float, r[1:])) for r in rows}
+            rows = con.execute(f"SELECT arm, {sums(i, s)}, count(*) FILTER (WHERE NOT ({present(i, s)})) FROM units WHERE k = 1 GROUP BY arm").fetchall()
+            stats_[s.name] = {r[0]: UnitStats(*[float(v or 0) for v in r[1:7]]) for r in rows}
+            missing[s.name] = {r[0]: int(r[7]) for r in rows}
+            if s.is_ratio and any(st.sum_x == 0 and st.n > 0 for st in stats_[s.name].values()):
+                raise InputError(f"ratio metric {s.name!r}: the denominator sums to 0 in an arm; a ratio needs a positive denominator")
         daily = {}
         if time:
             df = con.execute(f"SELECT arm, day, {sums(pi, specs[pi])} FROM units WHERE k = 1 AND day IS NOT NULL GROUP BY arm, day ORDER BY day").df()
             df.columns = ["arm", "day", "n", "sum_y", "sum_y2", "sum_x", "sum_x2", "sum_xy"]
+            df = df.fillna(0.0)
             for a in arms:
                 d = df[df.arm == a].set_index("day").drop(columns="arm")
                 daily[a] = d
         segs = {}
         if segment:
             for seg, a, *vals in con.execute(f"SELECT coalesce(seg, '(missing)'), arm, {sums(pi, specs[pi])} FROM units WHERE k = 1 GROUP BY 1, 2").fetchall():
-                segs.setdefault(seg, {})[a] = UnitStats(*map(float, vals))
+                segs.setdefault(seg, {})[a] = UnitStats(*[float(v or 0) for v in vals])
     finally: con.close()
     for name, by_arm in stats_.items():
-        if all(by_arm[a].n == 0 for a in arms): raise InputError(f"metric {name!r} is empty")
+        if all(by_arm[a].n == 0 for a in arms): raise InputError(f"metric {name!r} is empty: no unit has a value")
+    for name, by_arm in missing.items():
+        counts = np.array([[by_arm[a], stats_[name][a].n] for a in arms], float)
+        p = float(stats.chi2_contingency(counts, correction=False).pvalue) if counts[:, 0].sum() > 0 and (counts[:, 1] > 0).all() else None
+        missing[name] = {**{a: by_arm[a] for a in arms}, "p_value": p}
+        if counts[:, 0].sum():
+            warnings.append(f"metric {name!r}: " + ", ".join(f"{by_arm[a]:,} {a}" for a in arms) + " units have no value and are left out"
+                            + (f"; missingness differs by arm (chi-square p = {p:.2g}): the comparison may be biased" if p is not None and p < 0.05 else ""))
     p = Path(str(source))
     src = ({"events_file": str(p.resolve()), "sha256": sha256_file(p)} if p.is_file() else {"events_table": str(source)})
-    return ExperimentData(arms, stats_, daily, segs, units, int(multi), warnings, src)
+    return ExperimentData(arms, stats_, daily, segs, units, int(multi), warnings, src, missing, unassigned)
 
 # %% ../nbs/24_ab_readout.ipynb #c010
 def welch(c: UnitStats, t: UnitStats, alpha: float = 0.05) -> dict:
@@ -256,8 +312,8 @@ class ABConfig:
     seed: int = 0
 
 def _arm_result(s: MetricSpec, c: UnitStats, t: UnitStats, pooled: UnitStats, cfg: ABConfig, daily_c=None, daily_t=None) -> dict:
-    out = {"name": s.name, "type": s.type, "guardrail": s.guardrail, "direction": s.direction}
-    if s.type == "ratio":
+    out = {"name": s.name, "type": s.type, "guardrail": s.guardrail, "direction": s.direction, "definition": s.definition()}
+    if s.is_ratio:
         rc, vc = ratio_value(c); rt, vt = ratio_value(t)
         d, se = rt - rc, math.sqrt(vc + vt)
         z = stats.norm.ppf(1 - cfg.alpha / 2)
@@ -274,14 +330,15 @@ def _arm_result(s: MetricSpec, c: UnitStats, t: UnitStats, pooled: UnitStats, cf
     out["cuped"] = cuped(c, t, pooled, cfg.alpha) if s.covariate else None
     if s.type == "proportion":
         out["bayes"] = beta_binomial(c.sum_y, c.n, t.sum_y, t.n, higher_is_better=s.higher_is_better, seed=cfg.seed)
-    else: out["bayes"] = normal_posterior(fixed["diff"], fixed["se"], higher_is_better=s.higher_is_better, kind=s.type)
+    else: out["bayes"] = normal_posterior(fixed["diff"], fixed["se"], higher_is_better=s.higher_is_better, kind="ratio" if s.is_ratio else s.type)
     var = fixed["se"] ** 2
     if var > 0:
-        lo, hi = confidence_sequence(fixed["diff"], var, var, cfg.alpha)
-        if daily_c is not None and len(daily_c) and len(daily_t) and s.type != "ratio":
+        tau2 = optimal_tau2(var, cfg.alpha)      # narrowest at the last look, the planned end of a finished experiment
+        lo, hi = confidence_sequence(fixed["diff"], var, tau2, cfg.alpha)
+        if daily_c is not None and len(daily_c) and len(daily_t) and not s.is_ratio:
             est, vs = _daily_series(daily_c, daily_t)
-            p_seq = float(sequential_p_values(est, vs, tau2=var)[-1]) if len(est) else None
-        else: p_seq = float(sequential_p_values([fixed["diff"]], [var], tau2=var)[-1])
+            p_seq = float(sequential_p_values(est, vs, tau2=tau2)[-1]) if len(est) else None
+        else: p_seq = float(sequential_p_values([fixed["diff"]], [var], tau2=tau2)[-1])
         out["sequential"] = {"p_value": p_seq, "ci_low": lo, "ci_high": hi}
     else: out["sequential"] = {"p_value": None, "ci_low": None, "ci_high": None}
     return out
@@ -308,6 +365,8 @@ def _guardrail(m: dict, s: MetricSpec) -> str:
     return "fail" if lo > 0 else "inconclusive"
 
 # %% ../nbs/24_ab_readout.ipynb #c022
+MIN_SEGMENT_UNITS = 100       # a segment smaller than this is shown but flagged, and left out of Cochran's Q
+
 def segment_effects(data: ExperimentData, primary: MetricSpec, cfg: ABConfig) -> dict | None:
     "Primary metric difference per segment value and Cochran's Q heterogeneity test (first treatment arm)"
     if not data.segments: return None
@@ -318,21 +377,25 @@ def segment_effects(data: ExperimentData, primary: MetricSpec, cfg: ABConfig) ->
         if c is None or t is None or c.n < 2 or t.n < 2:
             rows.append({"segment": seg, "n": int((c.n if c else 0) + (t.n if t else 0)), "abs_diff": None, "ci_low": None, "ci_high": None, "flagged": True})
             continue
-        w = welch(c, t, cfg.alpha) if primary.type != "ratio" else None
-        if primary.type == "ratio":
+        w = welch(c, t, cfg.alpha) if not primary.is_ratio else None
+        if primary.is_ratio:
             (rc, vc), (rt, vt) = ratio_value(c), ratio_value(t)
             se = math.sqrt(vc + vt); d = rt - rc; z = stats.norm.ppf(1 - cfg.alpha / 2)
             w = {"diff": d, "se": se, "ci_low": d - z * se, "ci_high": d + z * se}
         rows.append({"segment": seg, "n": int(c.n + t.n), "abs_diff": w["diff"], "ci_low": w["ci_low"], "ci_high": w["ci_high"],
-                     "se": w["se"], "flagged": c.n + t.n < 100})
-    ok = [r for r in rows if r["abs_diff"] is not None and r.get("se", 0) > 0]
+                     "se": w["se"], "flagged": c.n + t.n < MIN_SEGMENT_UNITS})
+    ok = [r for r in rows if r["abs_diff"] is not None and r.get("se", 0) > 0 and not r["flagged"]]
+    small = [r["segment"] for r in rows if r["flagged"]]
     q = p = None
     if len(ok) >= 2:
         wts = np.array([1 / r["se"] ** 2 for r in ok]); d = np.array([r["abs_diff"] for r in ok])
         pooled = (wts * d).sum() / wts.sum()
         q = float((wts * (d - pooled) ** 2).sum()); p = float(stats.chi2.sf(q, len(ok) - 1))
     for r in rows: r.pop("se", None)
-    return {"metric": primary.name, "arm": t_arm, "rows": rows, "heterogeneity_q": q, "heterogeneity_p_value": p, "exploratory": True}
+    note = (f"{len(small)} segment(s) under {MIN_SEGMENT_UNITS} units left out of the heterogeneity test: {', '.join(map(str, small[:5]))}"
+            + (", ..." if len(small) > 5 else "")) if small else ""
+    return {"metric": primary.name, "arm": t_arm, "rows": rows, "heterogeneity_q": q, "heterogeneity_p_value": p,
+            "segments_tested": len(ok), "small_segments_excluded": small, "note": note, "exploratory": True}
 
 # %% ../nbs/24_ab_readout.ipynb #c024
 @dataclass
@@ -352,10 +415,30 @@ class ABResult:
         return {"kind": "ab", "control": self.config.control, "arms": self.data.arms, "alpha": self.config.alpha,
                 "correction": self.config.correction, "decision_view": self.config.decision_view, "primary": self.config.primary,
                 "srm": self.srm, "metrics": self.metrics, "segments": self.segments, "warnings": self.data.warnings,
-                "multi_arm_units": self.data.multi_arm_units, "decision": self.decision, "reasons": self.reasons,
+                "multi_arm_units": self.data.multi_arm_units, "unassigned": self.data.unassigned,
+                "definitions": {s.name: s.definition() for s in self.config.specs},
+                "decision": self.decision, "reasons": self.reasons,
                 "summary": self.summary,
                 "provenance": {**self.data.source, "code_version": code_version(), "packages": package_versions(),
                                "created_at": self.created_at}}
+
+def srm_reason(srm: dict, data: ExperimentData) -> str:
+    "Why a sample ratio mismatch matters, and the likelier fix first: a steady unequal split is usually a design, not a bug"
+    total = sum(srm["observed"].values())
+    shares = {a: n / total for a, n in srm["observed"].items()}
+    observed = ", ".join(f"{a} {s:.1%}" for a, s in shares.items())
+    c, arms = data.arms[0], data.arms
+    steady = False
+    if data.daily and c in data.daily:
+        daily = pd.DataFrame({a: data.daily[a]["n"] for a in arms if a in data.daily}).fillna(0)
+        daily = daily[daily.sum(axis=1) >= 100]
+        if len(daily) >= 3: steady = float((daily[c] / daily.sum(axis=1)).agg(lambda s: s.max() - s.min())) < 0.05
+    split = ",".join(f"{a}={s:.3g}" for a, s in shares.items())
+    base = f"sample ratio mismatch (p = {srm['p_value']:.2g} < {SRM_ALPHA}): observed {observed} against the planned split"
+    if steady:
+        return (base + f"; the split is steady from day to day, which looks like a planned unequal allocation: if it is, rerun with "
+                f"--split {split}; if not, assignment or logging is broken and the results are untrustworthy")
+    return base + f"; if the allocation was planned unequal, pass --split (e.g. --split {split}); otherwise assignment or logging is broken"
 
 def read_out(data: ExperimentData, cfg: ABConfig) -> ABResult:
     "Compare every treatment arm with control on every metric, and decide"
@@ -369,7 +452,9 @@ def read_out(data: ExperimentData, cfg: ABConfig) -> ABResult:
         for arm in data.arms[1:]:
             r = _arm_result(s, by[data.arms[0]], by[arm], pooled, cfg, data.daily.get(data.arms[0]) if s.name == cfg.primary[0] else None,
                             data.daily.get(arm) if s.name == cfg.primary[0] else None)
-            results.append({"arm": arm, **r})
+            miss = data.missing.get(s.name, {})
+            results.append({"arm": arm, **r, "missing": {"control": miss.get(data.arms[0], 0), "treatment": miss.get(arm, 0),
+                                                          "p_value": miss.get("p_value")}})
     family = [r for r in results if r["name"] in cfg.primary]
     def p_of(r):
         if cfg.decision_view == "sequential": return r["sequential"]["p_value"]
@@ -401,7 +486,7 @@ def read_out(data: ExperimentData, cfg: ABConfig) -> ABResult:
         else: good_arms.append((arm, "unsure"))
     if srm["flagged"]:
         decision = "inconclusive"
-        reasons.insert(0, f"sample ratio mismatch (p = {srm['p_value']:.2g} < {SRM_ALPHA}): assignment or logging is broken; results are untrustworthy")
+        reasons.insert(0, srm_reason(srm, data))
     elif any(v == "good" for _, v in good_arms): decision = "ship"
     elif all(v == "bad" for _, v in good_arms): decision = "don't ship"
     else: decision = "inconclusive"
@@ -485,7 +570,7 @@ def arm_means_figure(result: ABResult, metric: str) -> go.Figure:
     by = result.data.stats[metric]
     def half(a):
         s = by[a]
-        v = ratio_value(s)[1] if rows[0]["type"] == "ratio" else s.var / s.n
+        v = ratio_value(s)[1] if rows[0]["type"] in ("ratio", "event_mean") else s.var / s.n
         return 1.96 * math.sqrt(max(v, 0))
     return (go.Figure(go.Bar(x=arms, y=means, error_y=dict(type="data", array=[half(a) for a in arms])))
             .update_layout(title=f"{metric} by arm (95% intervals)", yaxis_title=metric, width=520, height=380))
@@ -505,7 +590,7 @@ def cumulative_figure(result: ABResult) -> go.Figure | None:
         if c.n < 2 or t.n < 2: continue
         rows.append((day, t.mean - c.mean, t.var / t.n + c.var / c.n))
     if not rows: return None
-    tau2 = rows[-1][2]
+    tau2 = optimal_tau2(rows[-1][2], result.config.alpha)
     for day, e, v in rows:
         a, b = confidence_sequence(e, v, tau2, result.config.alpha) if v > 0 else (e, e)
         xs.append(day); est.append(e); lo.append(a); hi.append(b)

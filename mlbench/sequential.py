@@ -7,10 +7,13 @@ Docs: https://mlbench.github.io/mlbench/sequential.html.md"""
 # %% ../nbs/22_sequential.ipynb #c002
 from __future__ import annotations
 import math
+from functools import lru_cache
+
 import numpy as np
+from scipy import optimize
 
 # %% auto #0
-__all__ = ['msprt_p_value', 'confidence_sequence', 'sequential_p_values']
+__all__ = ['msprt_p_value', 'confidence_sequence', 'width_minimising_ratio', 'optimal_tau2', 'sequential_p_values']
 
 # %% ../nbs/22_sequential.ipynb #c005
 def msprt_p_value(estimate: float, variance: float, tau2: float) -> float:
@@ -24,6 +27,21 @@ def confidence_sequence(estimate: float, variance: float, tau2: float, alpha: fl
     if not variance > 0: return (float("nan"), float("nan"))
     half = math.sqrt(variance * (variance + tau2) / tau2 * (2 * math.log(1 / alpha) + math.log((variance + tau2) / variance)))
     return (estimate - half, estimate + half)
+
+@lru_cache(maxsize=64)
+def width_minimising_ratio(alpha: float = 0.05) -> float:
+    "r = tau²/V that minimises the confidence sequence's half-width at variance V"
+    def half_width(log_r):
+        r = math.exp(log_r)
+        return (1 + r) / r * (2 * math.log(1 / alpha) + math.log1p(r))
+    return float(math.exp(optimize.minimize_scalar(half_width, bounds=(-5, 10), method="bounded", options={"xatol": 1e-9}).x))
+
+def optimal_tau2(
+    planned_variance: float,   # the estimate's variance at the planned sample size
+    alpha: float = 0.05,
+) -> float:
+    "Mixing variance that makes the confidence sequence narrowest at the planned sample size"
+    return width_minimising_ratio(alpha) * planned_variance
 
 def sequential_p_values(estimates, variances, tau2: float) -> np.ndarray:
     "Running-minimum always-valid p-values over a series of looks"
