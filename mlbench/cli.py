@@ -55,13 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV or Parquet file")
     p.add_argument("--table", required=True, help="destination table")
     p.add_argument("--time-column", default=None, help="column that orders rows in time (default: first timestamp column)")
+    p.add_argument("--time-format", default=None, metavar="FMT",
+                   help="strptime format of a text --time-column, e.g. '%%d/%%m/%%Y %%H:%%M' (default: ISO dates are detected)")
     _workspace_arg(p)
 
     p = sub.add_parser("train", help="train and register an XGBoost classifier and a logistic baseline",
                        description="Train a binary XGBoost classifier with early stopping on a time-ordered split, and "
                                    "a logistic-regression baseline; register both (NAME and NAME_baseline).")
     p.add_argument("--table", required=True, help="training table")
-    p.add_argument("--target", required=True, help="binary target column (0/1 or true/false)")
+    p.add_argument("--target", required=True, help="binary target column (0/1 or true/false, or any two values with --positive)")
+    p.add_argument("--positive", default=None, metavar="LABEL", help="the target's positive class, e.g. yes, M, 1.0 (default: 1 or true)")
+    p.add_argument("--on-missing-target", choices=["drop", "error"], default="drop",
+                   help="rows whose target is NULL: drop and count them, or refuse (default: drop)")
+    p.add_argument("--strict", action="store_true", help="refuse to train when a feature looks like leakage")
+    p.add_argument("--early-stopping-metric", default=None, choices=["logloss", "auc", "aucpr", "error"],
+                   help="validation metric that stops training (default: the objective's, logloss)")
     p.add_argument("--name", default=None, help="model name (default: TABLE_xgb)")
     p.add_argument("--features", type=_csv, default=None, metavar="A,B,...", help="feature columns (default: all but target, time, ids)")
     p.add_argument("--exclude", type=_csv, default=[], metavar="A,B,...", help="columns never used as features")
@@ -91,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--score", default="", help="score (or prediction) column of --predictions")
     src.add_argument("--baseline-score", default="", metavar="COL", help="baseline score column of --predictions")
     src.add_argument("--task", choices=["auto", "binary", "regression"], default="auto", help="task (default: from the target)")
+    src.add_argument("--positive", default=None, metavar="LABEL", help="positive class of --predictions' target (default: 1 or true)")
     how = p.add_argument_group("how")
     thr = how.add_mutually_exclusive_group()
     thr.add_argument("--threshold", type=float, default=None, help="decision threshold (default: 0.5)")
@@ -102,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--recalibrate", choices=["none", "isotonic", "platt"], default="none", help="show a cross-fitted recalibration")
     how.add_argument("--gates", default=None, metavar="FILE", help="quality gates YAML; exit 1 when one fails")
     how.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
-    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/evaluation-NAME-vVERSION)")
+    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/evaluation-NAME-vVERSION-TABLE-SPLIT)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
@@ -255,21 +264,34 @@ def _run(args) -> int:
         for name, rep in res.reports.items(): print(f"{name + ':':<12}{rep.html}")
         print(f"{'index:':<12}{res.index.resolve()}\ndone in {res.seconds:.1f} s (renderer: {res.reports['champion'].renderer})")
     elif args.command == "ingest":
-        snap = pipeline.ingest_file(args.workspace, args.file, args.table, time_column=args.time_column)
+        snap = pipeline.ingest_file(args.workspace, args.file, args.table, time_column=args.time_column, time_format=args.time_format)
         print(f"{snap.table}: {snap.rows:,} rows, {len(snap.columns)} columns, snapshot {snap.snapshot_id}"
               + (f", {snap.time_column} from {snap.time_min} to {snap.time_max}" if snap.time_column else ""))
     elif args.command == "train":
         res = pipeline.train(args.workspace, args.table, args.target, name=args.name or f"{args.table}_xgb",
                              features=args.features, exclude=args.exclude, time_column=args.time_column, seed=args.seed,
                              num_boost_round=args.num_boost_round, early_stopping_rounds=args.early_stopping_rounds,
+                             positive=args.positive, on_missing_target=args.on_missing_target, strict=args.strict,
+                             early_stopping_metric=args.early_stopping_metric,
                              baseline=not args.no_baseline, device=args.device, progress=not args.quiet)
-        for note in res.notes: log(f"note: {note}")
+        t, s = res.training, res.training["split"]
+        cut = (f"time on {s['time_column']}: validation from {s['valid_start']}, test from {s['test_start']}" if s["method"] == "time"
+               else f"seeded hash (seed {s['seed']}), {1 - s['valid_fraction'] - s['test_fraction']:.0%}/{s['valid_fraction']:.0%}/{s['test_fraction']:.0%}")
+        print(f"positive class: {t['positive_class']!r} (negative: {t['negative_class']!r})")
+        print(f"split: {cut}; rows train {t['rows']['train']:,}, valid {t['rows']['valid']:,}, test {t['rows']['test']:,}"
+              + (f"; {t['rows']['missing_target']:,} with a missing target dropped" if t['rows']['missing_target'] else ""))
+        print(f"features ({len(t['features']['numeric']) + len(t['features']['categorical'])}): "
+              + ", ".join(t["features"]["numeric"] + t["features"]["categorical"]))
+        print(f"xgboost: {t['rounds_trained']} rounds trained, best iteration {t['best_iteration']} "
+              f"(early stopping on validation {t['early_stopping_metric']})")
+        for note in res.notes: print(f"note: {note}")
+        for w in res.warnings: print(f"WARNING: {w}")
         for r in (res.model, res.baseline):
-            if r: print(f"registered {r.ref} ({r.kind}): valid ROC AUC {r.metrics['valid_roc_auc']:.4f}, "
-                        f"test ROC AUC {r.metrics['test_roc_auc']:.4f}, sha256 {r.artifact_sha256[:12]}")
+            if r: print(f"registered {r.ref} ({r.kind}): valid log loss {r.metrics['valid_log_loss']:.4f}, ROC AUC {r.metrics['valid_roc_auc']:.4f}; "
+                        f"test log loss {r.metrics['test_log_loss']:.4f}, ROC AUC {r.metrics['test_roc_auc']:.4f}, sha256 {r.artifact_sha256[:12]}")
     elif args.command == "evaluate":
         res = pipeline.evaluate(args.workspace, args.model, predictions=args.predictions, target=args.target, score=args.score,
-                                baseline_score=args.baseline_score, task=args.task, data=args.data, split=args.split,
+                                baseline_score=args.baseline_score, task=args.task, positive=args.positive, data=args.data, split=args.split,
                                 baseline=args.baseline, threshold=args.threshold, threshold_by=args.threshold_by,
                                 segments=args.segments, sensitive=args.sensitive, bootstrap=args.bootstrap, seed=args.seed,
                                 recalibrate=args.recalibrate, gates=args.gates, explain=not args.no_explain, out=args.out,
@@ -321,8 +343,7 @@ def _run(args) -> int:
                              config=DriftConfig(args.psi_threshold, args.dataset_share, args.numeric_method, args.categorical_method),
                              progress=not args.quiet, memory_limit=args.memory_limit)
         d = res.data
-        print(f"data set drift: {'yes' if d['dataset_drift'] else 'no'} ({d['share_drifted']:.0%} of columns); drifted: "
-              f"{', '.join(r['name'] for r in d['columns'] if r['drifted']) or 'none'}\nreadout: {res.html}")
+        print(f"{d['headline']}\nreadout: {res.html}")
     elif args.command == "models":
         with Workspace(args.workspace, read_only=True) as ws: _print_frame(list_models(ws), args.json, "no models registered")
     elif args.command == "runs":

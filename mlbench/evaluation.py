@@ -16,7 +16,7 @@ import duckdb
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
 from .workspace import Workspace, Snapshot, quote_ident, file_relation, relation_columns
-from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models
+from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, _same_label
 from .train import TimeSplit, read_rows
 from .metrics import METRICS, TASKS, task_metrics, roc_points, pr_points
 from .bootstrap import bootstrap_metrics, BootstrapResult
@@ -50,13 +50,16 @@ class EvalData:
     baseline: ModelRecord | None = None
     predictor: XGBoostModel | None = None   # for explanations
     dropped: int = 0                    # rows left out for a missing target
+    missing_score: int = 0              # rows left out for a missing (NULL) score
+    positive_class: str | None = None   # the target value scored as 1 (binary)
 
 def infer_task(values, task: str | None = None, target: str = "target") -> str:
     "binary for a 0/1 (or boolean) target, regression for another numeric one; checks an explicit `task`"
     v = pd.Series(values)
     if task not in (None, "auto", *TASKS): raise InputError(f"unknown task {task!r}; use auto, binary or regression")
     if not (pd.api.types.is_numeric_dtype(v) or pd.api.types.is_bool_dtype(v)):
-        raise InputError(f"target {target!r} is not numeric ({v.dtype}); recode it as 0/1 for a classifier")
+        shown = ", ".join(map(str, sorted(v.dropna().astype(str).unique())[:5]))
+        raise InputError(f"target {target!r} is not numeric (values: {shown}); name the positive class with --positive")
     distinct = set(pd.unique(v.astype(float)))
     if task in (None, "auto"): task = "binary" if distinct <= {0.0, 1.0} else "regression"
     if task == "binary":
@@ -121,11 +124,13 @@ def load_registry_data(
         predictor = load_model(ws, record)
         score = predictor.predict_proba(rows)
         bscore = load_model(ws, base).predict_proba(rows) if base else None
-    task = infer_task(rows[spec.target], "binary", spec.target)
+    y = spec.encode_target(rows[spec.target])
+    task = infer_task(y, "binary", spec.target)
     source = {"data_snapshot": snap.snapshot_id, "data_table": table, "split": part, "content_hash": snap.content_hash}
-    return EvalData(rows[spec.target].to_numpy(dtype=float), score.astype(float), None if bscore is None else bscore.astype(float),
+    positive = (record.params.get("training") or {}).get("positive_class") or spec.positive or "1"
+    return EvalData(y.astype(float), score.astype(float), None if bscore is None else bscore.astype(float),
                     rows.drop(columns=[spec.target]), record.ref, base.ref if base else None, task, source, record, base,
-                    predictor if isinstance(predictor, XGBoostModel) else None, int(total - len(rows)))
+                    predictor if isinstance(predictor, XGBoostModel) else None, int(total - len(rows)), 0, str(positive))
 
 # %% ../nbs/19_evaluation.ipynb #c010
 def load_predictions(
@@ -133,6 +138,7 @@ def load_predictions(
     baseline_score: str | None = None,
     columns=(),                          # extra columns (segments, sensitive attributes)
     task: str | None = None,
+    positive: str | None = None,         # the target value that is the positive class (binary); None: 0/1 or true/false
 ) -> EvalData:
     "Labelled scores from a CSV or Parquet file"
     path = Path(path)
@@ -150,15 +156,28 @@ def load_predictions(
     if rows.empty: raise InputError(f"{path} has no rows; nothing to evaluate")
     kept = rows[rows[target].notna()]
     if kept.empty: raise InputError(f"target {target!r} is empty in {path.name}; nothing to evaluate")
-    task = infer_task(kept[target], task, target)
-    s = pd.to_numeric(kept[score], errors="coerce").to_numpy(dtype=float)
-    b = pd.to_numeric(kept[baseline_score], errors="coerce").to_numpy(dtype=float) if baseline_score else None
-    if b is not None and (np.isnan(s) != np.isnan(b)).any():
+    s_all = pd.to_numeric(kept[score], errors="coerce").to_numpy(dtype=float)
+    b_all = pd.to_numeric(kept[baseline_score], errors="coerce").to_numpy(dtype=float) if baseline_score else None
+    if b_all is not None and (np.isnan(s_all) != np.isnan(b_all)).any():
         raise InputError(f"scores {score!r} and {baseline_score!r} cover different rows "
-                         f"({int((np.isnan(s) != np.isnan(b)).sum())} rows have one but not the other); compare on the same rows")
+                         f"({int((np.isnan(s_all) != np.isnan(b_all)).sum())} rows have one but not the other); compare on the same rows")
+    scored = ~np.isnan(s_all)
+    if not scored.any(): raise InputError(f"score column {score!r} is empty (all NULL) in {path.name}; nothing to evaluate")
+    kept, s, b = kept[scored], s_all[scored], (None if b_all is None else b_all[scored])
+    if positive is not None:
+        if task not in (None, "auto", "binary"): raise InputError("--positive names a class; it goes with a binary task")
+        values = sorted(kept[target].astype(str).unique())
+        hit = _same_label(kept[target], positive)
+        if not hit.any(): raise InputError(f"--positive {positive!r} is not a value of target {target!r} (values: {', '.join(values[:5])})")
+        if len(values) != 2: raise InputError(f"target {target!r} has {len(values)} values ({', '.join(values[:5])}); a binary evaluation needs 2")
+        y, task, label = hit.astype(float), infer_task(hit.astype(float), "binary", target), str(kept[target][hit].iloc[0])
+    else:
+        task = infer_task(kept[target], task, target)
+        y = kept[target].to_numpy(dtype=float)
+        label = ("true" if pd.api.types.is_bool_dtype(kept[target]) else "1") if task == "binary" else None
     source = {"predictions_file": str(path.resolve()), "sha256": sha256_file(path), "rows": int(len(rows))}
-    return EvalData(kept[target].to_numpy(dtype=float), s, b, kept[list(columns)].reset_index(drop=True), score,
-                    baseline_score, task, source, dropped=int(len(rows) - len(kept)))
+    return EvalData(y, s, b, kept[list(columns)].reset_index(drop=True), score, baseline_score, task, source,
+                    dropped=int(len(rows) - int(rows[target].notna().sum())), missing_score=int((~scored).sum()), positive_class=label)
 
 # %% ../nbs/19_evaluation.ipynb #c012
 MAX_LEVELS = 20
@@ -273,6 +292,7 @@ class EvaluationResult:
         prov = {"model": d.model_name, "model_sha256": d.model.artifact_sha256 if d.model else None, "baseline": d.baseline_name,
                 **d.source, "code_version": code_version(), "packages": package_versions(), "created_at": self.created_at}
         return {"kind": "evaluation", "task": d.task, "n": int(len(d.y)), "dropped": d.dropped,
+                "missing": {"target": d.dropped, "score": d.missing_score}, "positive_class": d.positive_class,
                 "threshold": self.threshold, "threshold_rule": self.threshold_rule,
                 "metrics": {k: i.to_dict() for k, i in b.metrics.items()},
                 "bootstrap": {"n_resamples": b.n_resamples, "seed": self.config.seed, "confidence": b.confidence},
@@ -331,15 +351,19 @@ def _list(value) -> list:
 
 def load_eval_data(*, workspace=None, model: str = "", data: str = "", split: str = "", baseline: str = "auto",
                    predictions: str = "", target: str = "", score: str = "", baseline_score: str = "", task: str = "auto",
-                   columns=(), record_snapshot: bool = False) -> EvalData:
+                   positive: str = "", columns=(), record_snapshot: bool = False) -> EvalData:
     "Rows to evaluate from a registered model or a predictions file, whichever is given"
     if bool(model) == bool(predictions): raise InputError("evaluate either --model NAME[:VERSION] or --predictions FILE (one of them)")
     if predictions:
         return load_predictions(predictions, target=target, score=score, baseline_score=baseline_score or None,
-                                columns=columns, task=task)
+                                columns=columns, task=task, positive=positive or None)
     if task not in ("", "auto", "binary"): raise InputError(f"registered models are binary classifiers; --task {task} applies to --predictions")
-    return load_registry_data(workspace, model, data=data or None, split=split or None, baseline=baseline or None,
-                              columns=columns, record_snapshot=record_snapshot)
+    got = load_registry_data(workspace, model, data=data or None, split=split or None, baseline=baseline or None,
+                             columns=columns, record_snapshot=record_snapshot)
+    if positive and str(positive) != got.positive_class:
+        raise InputError(f"--positive {positive!r}: {got.model_name} was trained with positive class {got.positive_class!r}; "
+                         "a registered model's positive class is fixed at training")
+    return got
 
 def run_evaluation(*, threshold=None, threshold_by: str = "", segments="", sensitive="", bootstrap: int = 1000, seed: int = 0,
                    recalibrate: str = "none", gates: str = "", explain: bool = True, **source) -> EvaluationResult:
@@ -361,9 +385,10 @@ def summary_frame(result: EvaluationResult) -> pd.DataFrame:
     d, src = result.data, result.data.source
     rows = [("model", d.model_name), ("baseline", d.baseline_name or "none"), ("task", d.task),
             *[(k.replace("_", " "), v) for k, v in src.items() if k not in ("content_hash", "sha256")],
-            ("rows evaluated", f"{len(d.y):,}" + (f" ({d.dropped:,} without a target left out)" if d.dropped else ""))]
+            ("rows evaluated", f"{len(d.y):,}" + (f" ({d.dropped:,} without a target left out)" if d.dropped else "")
+             + (f" ({d.missing_score:,} without a score left out)" if d.missing_score else ""))]
     if d.task == "binary":
-        rows += [("positive rate", f"{d.y.mean():.3f}"), ("threshold", f"{result.threshold:g} ({result.threshold_rule})")]
+        rows += [("positive class", d.positive_class or "1"), ("positive rate", f"{d.y.mean():.3f}"), ("threshold", f"{result.threshold:g} ({result.threshold_rule})")]
     rows += [("bootstrap", f"{result.boot.n_resamples} resamples, seed {result.config.seed}, 95% percentile intervals"),
              ("created", result.created_at)]
     return pd.DataFrame(rows, columns=["item", "value"])

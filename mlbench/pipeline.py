@@ -35,10 +35,10 @@ __all__ = ['DEFAULT_REPORTS', 'CHALLENGER_PARAMS', 'ingest_file', 'train', 'repo
            'ab', 'validate_data', 'infer', 'drift', 'demo_file', 'DemoResult', 'run_demo']
 
 # %% ../nbs/50_pipeline.ipynb #c005
-def ingest_file(workspace, path, table: str, *, time_column: str | None = None) -> Snapshot:
+def ingest_file(workspace, path, table: str, *, time_column: str | None = None, time_format: str | None = None) -> Snapshot:
     "Load a CSV or Parquet file into `table` and record its snapshot"
     with Workspace(workspace) as ws, ws.logged_run("ingest", {"file": str(path), "table": table}) as run:
-        snap = ws.ingest(path, table, time_column=time_column)
+        snap = ws.ingest(path, table, time_column=time_column, time_format=time_format)
         run["snapshot_id"] = snap.snapshot_id
         return snap
 
@@ -72,10 +72,11 @@ def _check_evaluation(data: EvalData, config: EvaluationConfig):
 def evaluate(
     workspace=None, model: str = "",
     *, predictions: str = "", target: str = "", score: str = "", baseline_score: str = "", task: str = "auto",
+    positive: str | None = None,    # the positive class (predictions files; a registered model knows its own)
     data: str | None = None, split: str | None = None, baseline: str | None = "auto",
     threshold: float | None = None, threshold_by: str | None = None, segments=(), sensitive=(), bootstrap: int = 1000,
     seed: int = 0, recalibrate: str = "none", gates=None, explain: bool = True,
-    out=None,                       # report folder; None: reports/evaluation-NAME-vVERSION
+    out=None,                       # report folder; None: reports/evaluation-NAME-vVERSION-TABLE-SPLIT
     renderer: str = "auto", progress: bool = True,
 ) -> ReportResult:
     "Run, render and publish the evaluation report, and update the reports index"
@@ -88,7 +89,7 @@ def evaluate(
     config.check()
     source = dict(workspace=str(ws_path), model=model, data=data or "", split=split or "", baseline=baseline or "none",
                   predictions=str(Path(predictions).resolve()) if predictions else "", target=target, score=score,
-                  baseline_score=baseline_score, task=task)
+                  baseline_score=baseline_score, task=task, positive=positive or "")
     ev_data = load_eval_data(columns=list(dict.fromkeys(segments + sensitive)), record_snapshot=bool(model), **source)
     _check_evaluation(ev_data, config)
     if model: source |= {"model": ev_data.model_name, "data": ev_data.source["data_table"], "split": ev_data.source["split"],
@@ -96,7 +97,8 @@ def evaluate(
     log_runs = ws_path.exists()
     if log_runs:
         with Workspace(ws_path) as ws: run_id = ws.start_run("evaluate", {**source, "threshold": threshold, "threshold_by": threshold_by})
-    default = f"evaluation-{ev_data.model.name}-v{ev_data.model.version}" if ev_data.model else f"evaluation-{Path(predictions).stem}"
+    default = (f"evaluation-{ev_data.model.name}-v{ev_data.model.version}-{ev_data.source['data_table']}-{ev_data.source['split']}"
+               if ev_data.model else f"evaluation-{Path(predictions).stem}-{score}")
     out = Path(out) if out else reports_root()/default
     params = {**source, "threshold": threshold if threshold is not None else 0.5, "threshold_by": threshold_by or "",
               "segments": ",".join(segments), "sensitive": ",".join(sensitive), "bootstrap": bootstrap, "seed": seed,
@@ -161,7 +163,7 @@ def ab(data: str, *, unit: str, variant: str, control: str, metrics, pre=None, t
               "pre": full(pre), "time": time or "", "segment": segment or "", "split": split or "", "alpha": alpha,
               "correction": correction, "decision_view": decision_view, "seed": seed, "workspace": str(ws_path)}
     run_ab(**params)
-    out = Path(out) if out else reports_root()/f"ab-{Path(str(data)).stem}"
+    out = Path(out) if out else reports_root()/f"ab-{Path(str(data)).stem}-{Path(str(metrics)).stem}"
     result = run_report("ab", params, out, renderer=renderer, progress=progress)
     write_index(out.resolve().parent)
     return result
@@ -179,7 +181,7 @@ def validate_data(data: str, expect, *, as_of: str | None = None, workspace=None
     except ValueError: raise InputError(f"--as-of {as_of!r} is not an ISO date or time, e.g. 2026-11-26 or 2026-11-26T08:00") from None
     full = str(Path(data).resolve()) if is_data_file(data) else data
     report = validate(full, exp, as_of=when, workspace=ws_path)
-    out = Path(out) if out else reports_root()/f"validation-{Path(str(data)).stem}"
+    out = Path(out) if out else reports_root()/f"validation-{Path(str(data)).stem}-{expect.stem}"
     with tempfile.TemporaryDirectory(prefix="mlbench-validation-") as tmp:
         params = {"data": full, "expect": str(expect.resolve()), "as_of": as_of or "", "workspace": str(ws_path),
                   "computed": str(write_report_json(tmp, "validation", report))}
@@ -203,7 +205,7 @@ def drift(reference: str, current: str, *, columns=None, prediction=None, target
     def full(p): return str(Path(p).resolve()) if p and is_data_file(p) else (p or "")
     report = run_drift(full(reference), full(current), columns=columns, prediction=prediction, target=target, time=time,
                        window=window, config=config, workspace=ws_path, memory_limit=memory_limit, progress=progress)
-    out = Path(out) if out else reports_root()/f"drift-{Path(str(current)).stem}"
+    out = Path(out) if out else reports_root()/f"drift-{Path(str(reference)).stem}-vs-{Path(str(current)).stem}"
     with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as tmp:
         computed = write_report_json(tmp, "drift", report)
         params = {"reference": full(reference), "current": full(current), "columns": ",".join(columns or []),

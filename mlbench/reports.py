@@ -148,7 +148,7 @@ def report_headline(data: dict) -> str:
         verdict = "" if not data.get("gates") else (" · gates PASS" if data.get("passed") else " · gates FAIL")
         return "—" if value is None else f"{name} {value:.4f}{verdict}"
     if kind == "validation": return f"checks {'PASS' if data.get('passed') else 'FAIL'}"
-    if kind == "drift": return f"{data.get('share_drifted', 0):.0%} of columns drifted"
+    if kind == "drift": return data.get("headline") or f"{data.get('share_drifted', 0):.0%} of columns drifted"
     if kind == "ab": return f"decision: {data.get('decision')}"
     if kind == "plan": return f"{data.get('n_per_arm'):,} units per arm"
     if kind == "model_card":
