@@ -81,7 +81,8 @@ class Plan:
     config: dict
 
     def to_dict(self) -> dict:
-        return {"kind": "plan", "n_per_arm": self.n_per_arm, "total_n": self.total_n, "mde": self.mde,
+        return {"kind": "plan", "n_per_arm": self.n_per_arm,
+                "n_per_treatment_arm": int(math.ceil(self.n_per_arm * self.config["ratio"])), "total_n": self.total_n, "mde": self.mde,
                 "mde_relative": self.mde_relative, "days": self.days, "power": self.power, "config": self.config}
 
 def solve_plan(cfg: PlanConfig) -> Plan:

@@ -312,7 +312,9 @@ def _run(args) -> int:
                          args.arms, args.ratio, not args.one_sided, args.daily_units, args.variance_reduction)
         res = pipeline.ab_plan(cfg, out=args.out, renderer=args.renderer, progress=not args.quiet)
         d = res.data
-        print(f"n per arm {d['n_per_arm']:,}, total {d['total_n']:,}, MDE {d['mde']:.4g} ({d['mde_relative']:+.2%})"
+        print(f"n per arm {d['n_per_arm']:,}" + (f" (control; each treatment arm {d['n_per_treatment_arm']:,} at ratio {cfg.ratio:g})"
+              if cfg.ratio != 1 else "") + f", total {d['total_n']:,}, MDE {d['mde']:.4g} ({d['mde_relative']:+.2%}), "
+              f"power {d['power']:.1%} with this allocation"
               + ("" if d["days"] is None else f", {d['days']:.1f} days") + f"\nplan: {res.html}")
     elif args.command == "ab":
         res = pipeline.ab(args.data, unit=args.unit, variant=args.variant, control=args.control, metrics=args.metrics, pre=args.pre,
