@@ -283,7 +283,10 @@ class EvaluationResult:
         d, b = self.data, self.boot
         comparison = None
         if b.diff is not None:
-            comparison = {"baseline": d.baseline_name,
+            comparison = {"baseline": d.baseline_name, "threshold": self.threshold if d.task == "binary" else None,
+                          "threshold_note": (f"threshold metrics (accuracy, precision, recall, F1) of both models use this model's "
+                                             f"threshold {self.threshold:g} ({self.threshold_rule}), not one chosen for the baseline"
+                                             if d.task == "binary" else None),
                           "auc_diff": self.delong.diff if self.delong else None, "auc_p_value": self.delong.p_value if self.delong else None,
                           "auc_ci_low": self.delong.ci_low if self.delong else None, "auc_ci_high": self.delong.ci_high if self.delong else None,
                           "metrics": {k: {"diff": b.diff[k].value, "ci_low": b.diff[k].ci_low, "ci_high": b.diff[k].ci_high,
@@ -422,7 +425,7 @@ def segments_frame(result: EvaluationResult) -> pd.DataFrame:
 
 def fairness_frames(result: EvaluationResult) -> list[tuple[str, pd.DataFrame]]:
     "A titled per-group table for each sensitive column"
-    return [(f"{f['column']}: demographic parity difference {f['demographic_parity_difference']:.4f}, equalized odds difference "
+    return [(f"{f['judgement']} {f['column']}: demographic parity difference {f['demographic_parity_difference']:.4f}, equalized odds difference "
              f"{f['equalized_odds_difference'] if f['equalized_odds_difference'] is None else round(f['equalized_odds_difference'], 4)}",
              pd.DataFrame(f["groups"])) for f in result.fairness]
 
@@ -432,7 +435,9 @@ def comparison_frame(result: EvaluationResult) -> pd.DataFrame | None:
     r = result.delong
     return pd.DataFrame([("model AUC", f"{r.auc:.4f}"), ("baseline AUC", f"{r.baseline_auc:.4f}"),
                          ("difference", f"{r.diff:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"),
-                         ("DeLong z", f"{r.z:.3f}"), ("p-value", f"{r.p_value:.4g}")], columns=["item", "value"])
+                         ("DeLong z", f"{r.z:.3f}"), ("p-value", f"{r.p_value:.4g}"),
+                         ("threshold metrics", f"both models at this model's threshold {result.threshold:g} ({result.threshold_rule})")],
+                        columns=["item", "value"])
 
 def roc_figure(result: EvaluationResult) -> go.Figure:
     "ROC curves of the model and the baseline, with the chance diagonal"

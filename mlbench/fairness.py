@@ -12,7 +12,7 @@ import pandas as pd
 from .core import InputError
 
 # %% auto #0
-__all__ = ['MISSING_GROUP', 'group_labels', 'fairness_report']
+__all__ = ['MISSING_GROUP', 'FAIRNESS_THRESHOLD', 'group_labels', 'fairness_report', 'judge_fairness']
 
 # %% ../nbs/13_fairness.ipynb #c005
 MISSING_GROUP = "(missing)"
@@ -45,5 +45,25 @@ def fairness_report(
     rng = lambda k: (lambda v: max(v) - min(v) if v else None)([r[k] for r in rows if r[k] is not None])
     tpr_gap, fpr_gap = rng("tpr"), rng("fpr")
     eod = None if tpr_gap is None or fpr_gap is None else max(tpr_gap, fpr_gap)
-    return {"column": column, "groups": rows, "demographic_parity_difference": rng("selection_rate"),
-            "equalized_odds_difference": eod}
+    out = {"column": column, "groups": rows, "demographic_parity_difference": rng("selection_rate"),
+           "equalized_odds_difference": eod}
+    return out | judge_fairness(out)
+
+FAIRNESS_THRESHOLD = 0.1
+
+def judge_fairness(report: dict, threshold: float = FAIRNESS_THRESHOLD) -> dict:
+    "Verdict (ok or concern), the groups that drive it, and one sentence"
+    solid = [g for g in report["groups"] if not g["flagged"]]
+    flagged = set()
+    for k in ("selection_rate", "tpr", "fpr"):
+        vals = [g[k] for g in solid if g[k] is not None]
+        if not vals: continue
+        best = max(vals) if k != "fpr" else min(vals)
+        flagged |= {g["value"] for g in solid if g[k] is not None and abs(g[k] - best) > threshold}
+    dpd, eod = report["demographic_parity_difference"], report["equalized_odds_difference"]
+    concern = any(v is not None and v > threshold for v in (dpd, eod))
+    worst = max((v for v in (dpd, eod) if v is not None), default=0.0)
+    sentence = (f"Concern on {report['column']}: decisions differ between groups by up to {worst:.2f} (threshold {threshold:g})"
+                + (f"; groups most affected: {', '.join(sorted(flagged))}." if flagged else ".")) if concern else \
+               f"No concern on {report['column']}: group differences stay within {threshold:g} (largest {worst:.2f})."
+    return {"threshold": threshold, "verdict": "concern" if concern else "ok", "flagged_groups": sorted(flagged), "judgement": sentence}

@@ -71,6 +71,7 @@ def build_model_card(workspace, model: str, *, card_info: dict, evaluation=None)
                       "created_at": rec.created_at, "target": rec.spec.target, "features": rec.spec.columns,
                       "artifact_path": rec.artifact_path, "artifact_sha256": rec.artifact_sha256},
             "sections": card_info, "training_data": training, "training_metrics": rec.metrics, "evaluation": ev,
+            "risks": list((rec.params.get("training") or {}).get("warnings") or []),
             "reproducibility": {"seed": rec.seed, "params": rec.params, "code_version": rec.code_version, "packages": rec.packages},
             "provenance": {"model": rec.ref, "data_snapshot": rec.snapshot_id, "evaluation": ev["report"] if ev else None,
                            "code_version": code_version(), "packages": package_versions(), "created_at": utc_now()}}
