@@ -66,14 +66,15 @@ def test_unknown_table_column_and_target(ws):
 def test_target_that_is_not_binary(ws):
     assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "three", "--workspace", ws),
                           "has 3 distinct values", "a binary classifier needs 2")
-    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "outcome", "--workspace", ws), "needs 0/1 or true/false")
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "outcome", "--workspace", ws),
+                          "has values churned and stayed; name the positive class with --positive")
 
 
 def test_train_then_evaluate_a_custom_table(ws, tmp_path):
     proc = run_mlbench("train", "--table", "t", "--target", "label", "--name", "small", "--quiet", "--workspace", ws)
     assert proc.returncode == 0, proc.stderr
     assert "registered small:1 (xgboost)" in proc.stdout and "registered small_baseline:1 (logistic)" in proc.stdout
-    assert "identifier-like columns left out: customer_id" in proc.stderr
+    assert "left out customer_id: identifier: named like an identifier" in proc.stdout
     out = tmp_path/"reports"/"small"
     proc = run_mlbench("evaluate", "--model", "small:1", "--out", out, "--quiet", "--workspace", ws)
     assert proc.returncode == 0, proc.stderr
@@ -331,7 +332,7 @@ def test_drift_flags_the_known_shifts_and_bad_input(tmp_path):
     assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"empty.parquet",
                                       "--out", tmp_path/"d2"), "current data set is empty")
     assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"cur.parquet",
-                                      "--time", "signup_at", "--window", "fortnight", "--out", tmp_path/"d3"), "--window 'fortnight'")
+                                      "--time", "signup_at", "--window", "fortnight", "--out", tmp_path/"d3"), "--window: duration 'fortnight'")
     assert_one_line_error(run_mlbench("drift", "--reference", tmp_path/"ref.parquet", "--current", tmp_path/"cur.parquet",
                                       "--memory-limit", "lots", "--out", tmp_path/"d4"), "--memory-limit 'lots'")
     assert not (tmp_path/"d2").exists() and not (tmp_path/"d3").exists() and not (tmp_path/"d4").exists()
