@@ -194,7 +194,6 @@ def test_evaluate_regression_predictions(predictions, tmp_path):
 @pytest.mark.parametrize("change, fragments", [
     ({"churned": 1}, ["single class (1)"]),
     ({"p_new": 1.5}, ["outside [0, 1]"]),
-    ({"p_new": float("nan")}, ["is empty (all NULL)"]),
 ])
 def test_evaluate_bad_predictions(predictions, tmp_path, change, fragments):
     df = pd.read_csv(predictions)
