@@ -131,7 +131,8 @@ def aggregate(
     con = duckdb.connect()
     try:
         rel = data_relation(con, source, workspace)
-        cols = list(relation_columns(con, rel))
+        types = relation_columns(con, rel)
+        cols = list(types)
         pre_rel = data_relation(con, pre, workspace) if pre else None
         pre_cols = list(relation_columns(con, pre_rel)) if pre_rel else []
         need = [("unit", unit), ("variant", variant), ("time", time), ("segment", segment)]
@@ -145,7 +146,6 @@ def aggregate(
         if pre_rel and unit not in pre_cols: raise InputError(f"--pre has no unit column {unit!r}")
         q = quote_ident
         exprs, warnings = [], []
-        types = relation_columns(con, rel)
         for s in specs:
             for c in (s.column, s.numerator, s.denominator):
                 if c and column_kind(types[c]) not in ("numeric", "boolean"):
@@ -197,11 +197,11 @@ def aggregate(
             raise InputError(f"control {control!r} is not an arm of {variant!r} (arms: {', '.join(units) or 'none'})")
         if len(units) < 2: raise InputError(f"only one arm ({control}) in the data; an experiment needs control and treatment")
         arms = [control] + sorted(a for a in units if a != control)
-        def sums(i, s):
-            x = f"x{i}" if (s.is_ratio or s.covariate) else "0"
-            return (f"count(*) FILTER (WHERE {present(i, s)}), sum(y{i}) FILTER (WHERE {present(i, s)}), sum(y{i}*y{i}) FILTER (WHERE {present(i, s)}), "
-                    f"sum({x}) FILTER (WHERE {present(i, s)}), sum({x}*{x}) FILTER (WHERE {present(i, s)}), sum({x}*y{i}) FILTER (WHERE {present(i, s)})")
         def present(i, s): return f"y{i} IS NOT NULL" + (f" AND x{i} IS NOT NULL" if s.is_ratio else "")
+        def sums(i, s):
+            "The six UnitStats sums over the units that have a value of metric i"
+            x, only = (f"x{i}" if (s.is_ratio or s.covariate) else "0"), f"FILTER (WHERE {present(i, s)})"
+            return ", ".join(f"{agg} {only}" for agg in ("count(*)", f"sum(y{i})", f"sum(y{i}*y{i})", f"sum({x})", f"sum({x}*{x})", f"sum({x}*y{i})"))
         stats_, missing, pi = {}, {}, next(i for i, s in enumerate(specs) if s.name == primary)
         for i, s in enumerate(specs):
             rows = con.execute(f"SELECT arm, {sums(i, s)}, count(*) FILTER (WHERE NOT ({present(i, s)})) FROM units WHERE k = 1 GROUP BY arm").fetchall()
@@ -564,13 +564,14 @@ def run_ab(*, data: str, unit: str, variant: str, control: str, metrics: str, pr
 def arm_means_figure(result: ABResult, metric: str) -> go.Figure:
     "Per-arm value of `metric` with 95% intervals"
     rows = [m for m in result.metrics if m["name"] == metric]
+    spec = next(s for s in result.config.specs if s.name == metric)
     c = rows[0]["control"]
     arms = [result.config.control] + [m["arm"] for m in rows]
     means = [c["mean"]] + [m["treatment"]["mean"] for m in rows]
     by = result.data.stats[metric]
     def half(a):
         s = by[a]
-        v = ratio_value(s)[1] if rows[0]["type"] in ("ratio", "event_mean") else s.var / s.n
+        v = ratio_value(s)[1] if spec.is_ratio else s.var / s.n
         return 1.96 * math.sqrt(max(v, 0))
     return (go.Figure(go.Bar(x=arms, y=means, error_y=dict(type="data", array=[half(a) for a in arms])))
             .update_layout(title=f"{metric} by arm (95% intervals)", yaxis_title=metric, width=520, height=380))

@@ -16,7 +16,7 @@ import duckdb
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
 from .workspace import Workspace, Snapshot, quote_ident, file_relation, relation_columns
-from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, _same_label
+from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
 from .train import TimeSplit, read_rows
 from .metrics import METRICS, TASKS, task_metrics, roc_points, pr_points
 from .bootstrap import bootstrap_metrics, BootstrapResult
@@ -167,7 +167,7 @@ def load_predictions(
     if positive is not None:
         if task not in (None, "auto", "binary"): raise InputError("--positive names a class; it goes with a binary task")
         values = sorted(kept[target].astype(str).unique())
-        hit = _same_label(kept[target], positive)
+        hit = equals_label(kept[target], positive)
         if not hit.any(): raise InputError(f"--positive {positive!r} is not a value of target {target!r} (values: {', '.join(values[:5])})")
         if len(values) != 2: raise InputError(f"target {target!r} has {len(values)} values ({', '.join(values[:5])}); a binary evaluation needs 2")
         y, task, label = hit.astype(float), infer_task(hit.astype(float), "binary", target), str(kept[target][hit].iloc[0])

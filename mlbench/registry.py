@@ -18,11 +18,11 @@ from .core import InputError, atomic_path, sha256_file, utc_now, code_version, p
 from .workspace import Workspace, quote_ident
 
 # %% auto #0
-__all__ = ['MODEL_KINDS', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'register_model', 'parse_model_ref',
-           'get_model', 'list_models', 'load_model']
+__all__ = ['MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'register_model',
+           'parse_model_ref', 'get_model', 'list_models', 'load_model']
 
 # %% ../nbs/03_registry.ipynb #c005
-def _same_label(values: pd.Series, positive) -> np.ndarray:
+def equals_label(values: pd.Series, positive) -> np.ndarray:
     "True where `values` equal the label `positive`, compared as the column's own type (1 == 1.0 == '1')"
     if pd.api.types.is_bool_dtype(values) or (values.dtype == object and values.dropna().map(type).eq(bool).all()):
         want = str(positive).strip().lower() in ("1", "true", "yes")
@@ -43,7 +43,7 @@ class FeatureSpec:
         "The target as 0/1 integers: 1 where it equals the positive class"
         v = pd.Series(values)
         if self.positive is None: return v.astype(float).astype(int).to_numpy()
-        return _same_label(v, self.positive).astype(int)
+        return equals_label(v, self.positive).astype(int)
 
     @property
     def columns(self) -> list: return [*self.numeric, *self.categorical]

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from .core import InputError
 from .workspace import Workspace, Snapshot, quote_ident, quote_literal, column_kind, identifier_columns
-from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, _same_label
+from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, equals_label
 
 # %% auto #0
 __all__ = ['MAX_LEVELS', 'DEFAULT_XGB_PARAMS', 'OBJECTIVE_METRICS', 'EARLY_STOPPING_METRICS', 'LEAKAGE_AUC', 'SCORE_NAME',
@@ -107,7 +107,7 @@ def check_target(
             raise InputError(f"target {target!r} has values {values[0]} and {values[1]}; name the positive class with "
                              f"--positive, e.g. --positive {values[1]}")
     else:
-        hit = _same_label(pd.Series(values), positive)
+        hit = equals_label(pd.Series(values), positive)
         if not hit.any():
             raise InputError(f"--positive {positive!r} is not a value of target {target!r} (values: {shown}); pass one of them")
         pos, neg = str(values[int(np.argmax(hit))]), str(values[int(np.argmin(hit))])
@@ -254,13 +254,13 @@ def single_feature_auc(x: pd.Series, y: np.ndarray) -> float | None:
     return max(auc, 1 - auc)
 
 def leakage_flags(frame: pd.DataFrame, y: np.ndarray, spec: FeatureSpec, threshold: float = LEAKAGE_AUC) -> list[dict]:
-    "Features that alone predict the target (AUC >= `threshold`) or are named like a model's output"
+    "Features that alone predict the target (AUC >= `threshold`) or are named like a model's output, one entry each"
     out = []
     for c in spec.columns:
-        if SCORE_NAME.search(c): out.append({"column": c, "reason": "named like another model's score or prediction", "auc": None})
         auc = single_feature_auc(frame[c], y)
-        if auc is not None and auc >= threshold:
-            out.append({"column": c, "reason": f"alone predicts the target (ROC AUC {auc:.3f} on the training split)", "auc": auc})
+        reasons = ["named like another model's score or prediction"] * bool(SCORE_NAME.search(c))
+        if auc is not None and auc >= threshold: reasons.append(f"alone predicts the target (ROC AUC {auc:.3f} on the training split)")
+        if reasons: out.append({"column": c, "reason": "; ".join(reasons), "auc": auc})
     return out
 
 # %% ../nbs/04_train.ipynb #c014

@@ -88,6 +88,21 @@ def _auc(con, rel, x: str, y: str):
     if not n1 or not n0: return None
     return (s - n1 * (n1 + 1) / 2) / (n1 * n0)
 
+def _conflict_groups(rel: str, label: str, types: dict) -> str | None:
+    "SQL for the groups of rows alike in every column but `label` that disagree on it (None without other columns)"
+    others = [quote_ident(k) for k in types if k != label]
+    if not others: return None
+    return f"SELECT {', '.join(others)} FROM {rel} GROUP BY ALL HAVING count(DISTINCT {quote_ident(label)}) > 1"
+
+def _feature_aucs(con, rel: str, label: str, types: dict) -> dict:
+    "Numeric column -> how well it alone ranks `label` (AUC in either direction)"
+    out = {}
+    for col, t in types.items():
+        if col == label or type_family(t) not in ("integer", "numeric"): continue
+        auc = _auc(con, rel, quote_ident(col), quote_ident(label))
+        if auc is not None: out[col] = max(auc, 1 - auc)
+    return out
+
 def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, workspace=None) -> dict:
     "Check `expectations` against `source`; the `validation.json` contract"
     con = duckdb.connect()
@@ -142,21 +157,16 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
                 for cls, (lo, hi) in (label.get("share") or {}).items():
                     share = con.execute(f"SELECT avg(({q}::VARCHAR = {quote_literal(cls)})::INT) FROM {rel} WHERE {q} IS NOT NULL").fetchone()[0] or 0.0
                     checks.append(_check("label_share", lc, lo <= share <= hi, share, [lo, hi]))
-                others = [quote_ident(k) for k in types if k != lc]
-                if others:
-                    groups = f"SELECT {', '.join(others)} FROM {rel} GROUP BY ALL HAVING count(DISTINCT {q}) > 1"
+                groups = _conflict_groups(rel, lc, types)
+                if groups:
                     conflicts = con.execute(f"SELECT count(*) FROM ({groups})").fetchone()[0]
                     allowed_conflicts = label.get("max_conflicts", 0)
-                    rows = (_examples(con, rel, f"({', '.join(others)}) IN ({groups})") if conflicts > allowed_conflicts else [])
+                    others = ", ".join(quote_ident(k) for k in types if k != lc)
+                    rows = (_examples(con, rel, f"({others}) IN ({groups})") if conflicts > allowed_conflicts else [])
                     checks.append(_check("label_conflicts", lc, conflicts <= allowed_conflicts, conflicts, allowed_conflicts, rows))
         leak = expectations.get("leakage")
         if leak and label and label["column"] in types:
-            y = quote_ident(label["column"])
-            for col, t in types.items():
-                if col == label["column"] or type_family(t) not in ("integer", "numeric"): continue
-                auc = _auc(con, rel, quote_ident(col), y)
-                if auc is None: continue
-                strength = max(auc, 1 - auc)
+            for col, strength in _feature_aucs(con, rel, label["column"], types).items():
                 checks.append(_check("leakage_auc", col, strength <= leak.get("max_auc", 0.95), strength, leak.get("max_auc", 0.95)))
             lt = leak.get("label_time")
             for ft in leak.get("feature_times") or []:
@@ -200,17 +210,12 @@ def infer_expectations(source, *, label: str | None = None, workspace=None) -> d
         if label:
             q = quote_ident(label)
             shares = con.execute(f"SELECT {q}::VARCHAR, count(*) / (SELECT count({q}) FROM {rel})::DOUBLE FROM {rel} WHERE {q} IS NOT NULL GROUP BY 1").fetchall()
-            others = [quote_ident(k) for k in types if k != label]
-            conflicts = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(others)} FROM {rel} GROUP BY ALL HAVING count(DISTINCT {q}) > 1)").fetchone()[0] if others else 0
+            groups = _conflict_groups(rel, label, types)
+            conflicts = con.execute(f"SELECT count(*) FROM ({groups})").fetchone()[0] if groups else 0
             out["label"] = {"column": label, "allowed": sorted(str(k) for k, _ in shares),
                             "share": {str(k): [round(max(0.0, s - 0.05), 4), round(min(1.0, s + 0.05), 4)] for k, s in shares},
                             "max_conflicts": int(conflicts)}
-            strongest = 0.0
-            if len(shares) == 2:
-                for col, t in types.items():
-                    if col == label or type_family(t) not in ("integer", "numeric"): continue
-                    auc = _auc(con, rel, quote_ident(col), q)
-                    if auc is not None: strongest = max(strongest, auc, 1 - auc)
+            strongest = max(_feature_aucs(con, rel, label, types).values(), default=0.0) if len(shares) == 2 else 0.0
             out["leakage"] = {"max_auc": max(0.95, math.ceil(strongest * 1000) / 1000)}
     finally: con.close()
     return out

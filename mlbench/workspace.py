@@ -16,10 +16,9 @@ import pandas as pd
 from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
-__all__ = ['DEFAULT_WORKSPACE', 'TIME_TYPES', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'workspace_path',
-           'quote_ident', 'quote_literal', 'Snapshot', 'Workspace', 'column_kind', 'identifier_reason',
-           'identifier_columns', 'check_time_column', 'is_data_file', 'file_relation', 'data_relation',
-           'relation_columns']
+__all__ = ['DEFAULT_WORKSPACE', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'workspace_path', 'quote_ident',
+           'quote_literal', 'Snapshot', 'Workspace', 'column_kind', 'identifier_reason', 'identifier_columns',
+           'check_time_column', 'is_data_file', 'file_relation', 'data_relation', 'relation_columns']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -40,8 +39,6 @@ def quote_literal(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 # %% ../nbs/01_workspace.ipynb #c010
-TIME_TYPES = ("TIMESTAMP", "DATE", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
-
 @dataclass
 class Snapshot:
     "What a table held when a run read it"
@@ -165,13 +162,12 @@ def column_kind(
     if t == "DATE" or t.startswith("TIMESTAMP"): return "time"
     return "other"
 
-_ID_NAME = re.compile(r"(^|[_\-\s.])(id|uuid|guid)$|^(id|uuid|guid)([_\-\s.]|$)|[a-z0-9](Id|ID)$", re.I)
+_ID_NAME = re.compile(r"(?i:(^|[_\-\s.])(id|uuid|guid)$|^(id|uuid|guid)([_\-\s.]|$))|[a-z0-9](Id|ID)$")   # camelCase only as written
 MIN_ROWS_FOR_UNIQUE_ID = 50
 
 def identifier_reason(name: str, duckdb_type: str, rows: int, distinct: int | None) -> str | None:
     "Why the column looks like an identifier (its name, or one distinct value per row), or None"
-    if _ID_NAME.search(str(name)) and not re.search(r"(^|_)(paid|valid|void|covid|grid|acid|lipid|fluid|solid|avoid)$", str(name), re.I):
-        return "named like an identifier"
+    if _ID_NAME.search(str(name)): return "named like an identifier"
     t = str(duckdb_type).upper()
     if t == "UUID": return "UUID type"
     integer_or_text = t in _INTEGER_TYPES or column_kind(t) == "categorical"
