@@ -6,36 +6,40 @@ Docs: https://mlbench.github.io/mlbench/ab_design.html.md"""
 
 # %% ../nbs/21_ab_design.ipynb #c002
 from __future__ import annotations
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, field
+from typing import Literal
 import math
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 from scipy.optimize import brentq
 
 from .core import InputError
+from .protocol import Result, ReportKind, Verdict, provenance, register
 
 # %% auto #0
-__all__ = ['PlanConfig', 'Plan', 'solve_plan', 'power_curve']
+__all__ = ['PLAN', 'PlanConfig', 'Plan', 'solve_plan', 'power_curve', 'compute_plan', 'plan_verdict', 'plan_frame',
+           'plan_power_figure', 'assumptions_frame']
 
 # %% ../nbs/21_ab_design.ipynb #c005
 @dataclass
 class PlanConfig:
-    "What an experiment plan needs"
-    metric: str                        # "proportion" or "mean"
+    "What an experiment plan needs (the options of `mlbench ab-plan`)"
+    metric: Literal["proportion", "mean"]  # metric kind
     baseline: float                    # baseline rate (proportion) or mean
     sd: float | None = None            # standard deviation (mean metrics)
-    mde: float | None = None           # minimum detectable effect (absolute, or relative with `relative`)
-    relative: bool = False
-    n_per_arm: int | None = None       # solve for the MDE at this size instead
-    alpha: float = 0.05
-    power: float = 0.8
-    arms: int = 2
+    mde: float | None = None           # minimum detectable effect, absolute unless --relative (or give --n-per-arm)
+    relative: bool = False             # --mde is relative to the baseline
+    n_per_arm: int | None = None       # units per arm: solve for the MDE at this size instead
+    alpha: float = 0.05                # significance level
+    power: float = 0.8                 # target power
+    arms: int = 2                      # arms including control
     ratio: float = 1.0                 # treatment units per control unit
-    two_sided: bool = True
+    two_sided: bool = field(default=True, metadata={"flag": "--one-sided"})  # two-sided test (--one-sided: one-sided)
     daily_units: float | None = None   # units entering per day, all arms together
-    variance_reduction: float = 0.0    # CUPED R in [0, 1)
+    variance_reduction: float = 0.0    # CUPED variance reduction R in [0, 1)
 
     def check(self):
         if self.metric not in ("proportion", "mean"): raise InputError(f"unknown --metric {self.metric!r}; use proportion or mean")
@@ -116,3 +120,44 @@ def power_curve(cfg: PlanConfig, n_per_arm: int, *, points: int = 60) -> go.Figu
     fig.add_hline(y=cfg.power, line=dict(dash="dot"), annotation_text=f"target power {cfg.power:g}")
     return fig.update_layout(title=f"Power at {n_per_arm:,} units per arm", xaxis_title="true effect (absolute)",
                              yaxis=dict(title="power", range=[0, 1.02]), width=640, height=400)
+
+# %% ../nbs/21_ab_design.ipynb #x001
+def compute_plan(config: PlanConfig) -> Result:
+    "Solve the plan once: the `plan` result"
+    body = solve_plan(config).to_dict()
+    del body["kind"]
+    return Result("plan", body, provenance(engine="scipy"))
+
+def plan_verdict(body: dict) -> Verdict:
+    "A plan passes when it reaches its target power; its reasons say what it costs"
+    c = body["config"]
+    days = "" if body["days"] is None else f" over {body['days']:.1f} days"
+    return Verdict("pass" if body["power"] >= c["power"] - 1e-9 else "fail",
+                   [f"{body['total_n']:,} units in all{days} detect {body['mde']:.4g} ({body['mde_relative']:+.2%}) "
+                    f"with power {body['power']:.1%} at alpha {c['alpha']:g}"])
+
+def _plan_config(result: Result) -> PlanConfig: return PlanConfig(**result.body["config"])
+
+def plan_frame(result: Result) -> pd.DataFrame:
+    "The plan's numbers as rows of (item, value)"
+    b, cfg = result.body, _plan_config(result)
+    return pd.DataFrame([("units per arm (control)", f"{b['n_per_arm']:,}"), ("units per treatment arm", f"{b['n_per_treatment_arm']:,}"),
+                         ("units in all", f"{b['total_n']:,}"),
+                         ("minimum detectable effect", f"{b['mde']:.4g} ({b['mde_relative']:+.2%} of baseline)"),
+                         ("days", "—" if b["days"] is None else f"{b['days']:.1f}"), ("power", f"{b['power']:.3f}"),
+                         ("alpha per comparison", f"{cfg.alpha_per_test:g}" + (" (Bonferroni over arms)" if cfg.arms > 2 else ""))],
+                        columns=["item", "value"])
+
+def plan_power_figure(result: Result) -> go.Figure:
+    "The power curve at the plan's size"
+    return power_curve(_plan_config(result), result.body["n_per_arm"])
+
+def assumptions_frame(result: Result) -> pd.DataFrame:
+    "Every option the plan was solved with"
+    return pd.DataFrame(list(result.body["config"].items()), columns=["setting", "value"])
+
+PLAN = register(ReportKind(
+    "plan", PlanConfig, compute_plan, headline=lambda b: f"{b['n_per_arm']:,} units per arm", verdict=plan_verdict,
+    check=PlanConfig.check, default_out=lambda config, body: f"plan-{config.metric}-{body['n_per_arm']}",
+    description="Sample size per arm for a minimum detectable effect (or the MDE for a size) and the duration, for a "
+                "proportion or mean metric; writes plan.html and plan.json."))

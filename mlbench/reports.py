@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/reports.html.md"""
 
 # %% ../nbs/41_reports.ipynb #c002
 from __future__ import annotations
-import html, json, os, shutil, tempfile, time
+import html, json, os, re, shutil, tempfile, time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,11 +17,13 @@ import papermill as pm
 
 import mlbench
 from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now
+from .protocol import Result, report_kind, command_line, recorded_run, config_options
 from .render import render_html, RenderResult
 
 # %% auto #0
-__all__ = ['template_path', 'template_parameters', 'ReportResult', 'run_report', 'write_report_json', 'html_table', 'html_text',
-           'provenance_frame', 'require_mlbench', 'FigureEmbedder', 'report_headline', 'report_entries', 'write_index']
+__all__ = ['DEFAULT_REPORTS', 'template_path', 'template_parameters', 'ReportResult', 'run_report', 'html_table', 'html_text',
+           'provenance_frame', 'require_mlbench', 'FigureEmbedder', 'reports_root', 'publish', 'report_headline',
+           'report_entries', 'write_index']
 
 # %% ../nbs/41_reports.ipynb #c005
 def template_path(kind: str) -> Path:
@@ -48,35 +50,31 @@ class ReportResult:
     html: Path
     renderer: str
     seconds: float
+    result: Result | None = None    # what was published
 
     @property
     def data(self) -> dict: return json.loads(self.json.read_text())
 
-def _check_parameters(kind: str, template: Path, parameters: dict):
-    allowed = template_parameters(template)
-    unknown = [k for k in parameters if k not in allowed]
-    if unknown:
-        raise InputError(f"unknown parameter {unknown[0]!r} for the {kind} report; parameters: {', '.join(allowed)}")
-
 def run_report(
-    kind: str,                      # template stem, e.g. "evaluation"
-    parameters: dict,               # template parameters (output_dir is set here)
+    result: Result,                 # the computed result to publish
     out_dir,                        # folder that receives KIND.ipynb, KIND.json and KIND.html
     *, renderer: str = "auto",      # see `mlbench.render.render_html`
     progress: bool = True,          # papermill's progress bar
     template: Path | None = None,   # a template file to run instead of the packaged one
 ) -> ReportResult:
-    "Execute, render and publish one report"
-    start = time.monotonic()
+    "Show `result` with its template, render it, and publish the three files"
+    start, kind = time.monotonic(), result.kind
     template = Path(template) if template else template_path(kind)
-    _check_parameters(kind, template, parameters)
+    if "result" not in template_parameters(template):
+        raise ReportError(f"template {template.name} has no `result` parameter; a template shows one result JSON")
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{kind}-staging-", dir=out_dir))
     try:
-        executed = staging/f"{kind}.ipynb"
+        data_path, executed = staging/f"{kind}.json", staging/f"{kind}.ipynb"
+        atomic_write_text(data_path, dumps_json(result.to_dict()))
         try:
-            pm.execute_notebook(str(template), str(executed), parameters={**parameters, "output_dir": str(staging)},
+            pm.execute_notebook(str(template), str(executed), parameters={"result": str(data_path)},
                                 progress_bar=progress, kernel_name="python3", cwd=str(staging),
                                 extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except pm.PapermillExecutionError as e:
@@ -84,25 +82,17 @@ def run_report(
             shutil.copyfile(executed, failed)
             raise ReportError(f"{kind} report failed in cell [{e.exec_count}]: {e.ename}: {e.evalue} "
                               f"(partial notebook: {failed})") from e
-        data_path = staging/f"{kind}.json"
-        if not data_path.is_file(): raise ReportError(f"the {kind} template wrote no {kind}.json; it is broken")
         rendered = render_html(executed, staging/f"{kind}.html", renderer=renderer)
-        data = json.loads(data_path.read_text())
-        data.setdefault("provenance", {})["renderer"] = f"{rendered.renderer} {rendered.renderer_version}"
-        atomic_write_text(data_path, dumps_json(data))
+        result.provenance["renderer"] = f"{rendered.renderer} {rendered.renderer_version}"
+        atomic_write_text(data_path, dumps_json(result.to_dict()))
         for name in (f"{kind}.ipynb", f"{kind}.json", f"{kind}.html"): os.replace(staging/name, out_dir/name)
         (out_dir/f"{kind}.failed.ipynb").unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ReportResult(kind, out_dir, out_dir/f"{kind}.ipynb", out_dir/f"{kind}.json", out_dir/f"{kind}.html",
-                        rendered.renderer, time.monotonic() - start)
+                        rendered.renderer, time.monotonic() - start, result)
 
 # %% ../nbs/41_reports.ipynb #c010
-def write_report_json(output_dir, kind: str, data: dict) -> Path:
-    "Write a report's JSON contract as `output_dir/KIND.json`"
-    if data.get("kind") != kind: raise ReportError(f"report data has kind {data.get('kind')!r}, expected {kind!r}")
-    return atomic_write_text(Path(output_dir)/f"{kind}.json", dumps_json(data))
-
 def html_table(df: pd.DataFrame, *, digits: int = 4, index: bool = False):
     "An escaped HTML table of `df` with floats rounded to `digits`, for display in a report"
     from IPython.display import HTML
@@ -116,7 +106,8 @@ def html_text(text: str, tag: str = "p"):
 
 def provenance_frame(provenance: dict) -> pd.DataFrame:
     "A report's provenance as rows of (item, value), package versions one per row"
-    rows = [(k, v) for k, v in provenance.items() if k != "packages"]
+    rows = [(k, v) for k, v in provenance.items() if k not in ("packages", "inputs")]
+    rows += [(f"input {role}", ", ".join(f"{k} {v}" for k, v in (d or {}).items())) for role, d in (provenance.get("inputs") or {}).items()]
     rows += [(f"package {k}", v or "not installed") for k, v in (provenance.get("packages") or {}).items()]
     return pd.DataFrame(rows, columns=["item", "value"])
 
@@ -139,22 +130,42 @@ class FigureEmbedder:
         return HTML(self.html(fig))
 
 # %% ../nbs/41_reports.ipynb #c013
+DEFAULT_REPORTS = Path("reports")
+
+def reports_root(path=None) -> Path:
+    "The folder that holds reports and their index: `path`, else $MLBENCH_REPORTS, else reports/"
+    return Path(path or os.environ.get("MLBENCH_REPORTS") or DEFAULT_REPORTS)
+
+def _folder_name(name: str) -> str:
+    "A report folder name from data and model names: path separators and odd characters become '_'"
+    return re.sub(r"[^A-Za-z0-9._=-]+", "_", name).strip("._") or "report"
+
+def publish(
+    kind: str,                      # a registered report kind
+    config,                         # its Config
+    *, out=None,                    # report folder; None: reports root / the kind's default name
+    root=None,                      # reports root; None: $MLBENCH_REPORTS or reports/
+    renderer: str = "auto",         # see `mlbench.render.render_html`
+    progress: bool = True,          # progress bars
+) -> ReportResult:
+    "Check, compute once, publish and index one report, recorded in the run log"
+    spec = report_kind(kind)
+    params = {o.name: getattr(config, o.name) for o in config_options(type(config))}
+    with recorded_run(spec.command, params, getattr(config, "workspace", None)) as run:
+        spec.check(config)
+        result = spec.compute(config)
+        result.provenance["command"] = command_line(spec.command, config)
+        out = Path(out) if out else reports_root(root)/_folder_name(spec.default_out(config, result.body))
+        published = run_report(result, out, renderer=renderer, progress=progress)
+        write_index(out.resolve().parent)
+        run.update(snapshot_id=result.provenance.get("data_snapshot"), model=result.provenance.get("model"),
+                   outputs={"html": str(published.html), "json": str(published.json), "verdict": result.verdict().status})
+    return published
+
 def report_headline(data: dict) -> str:
-    "The one number or word that sums a report up in the index"
-    kind, metrics = data.get("kind"), data.get("metrics")
-    if kind == "evaluation" and isinstance(metrics, dict):
-        name = "roc_auc" if "roc_auc" in metrics else "rmse"
-        value = (metrics.get(name) or {}).get("value")
-        verdict = "" if not data.get("gates") else (" · gates PASS" if data.get("passed") else " · gates FAIL")
-        return "—" if value is None else f"{name} {value:.4f}{verdict}"
-    if kind == "validation": return f"checks {'PASS' if data.get('passed') else 'FAIL'}"
-    if kind == "drift": return data.get("headline") or f"{data.get('share_drifted', 0):.0%} of columns drifted"
-    if kind == "ab": return f"decision: {data.get('decision')}"
-    if kind == "plan": return f"{data.get('n_per_arm'):,} units per arm"
-    if kind == "model_card":
-        passed = (data.get("evaluation") or {}).get("passed")
-        return "model card" if passed is None else f"model card · gates {'PASS' if passed else 'FAIL'}"
-    return "—"
+    "The one line that sums a report up in the index: the result's own headline and verdict"
+    verdict = (data.get("verdict") or {}).get("status")
+    return (data.get("headline") or "—") + (f" · {verdict}" if verdict else "")
 
 def report_entries(root) -> list[dict]:
     "One entry per report folder under `root` that holds a KIND.json with its KIND.html, newest first"
