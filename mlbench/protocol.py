@@ -15,9 +15,9 @@ from .core import InputError, code_version, package_versions, utc_now, sha256_fi
 from .workspace import Workspace, is_data_file, workspace_path
 
 # %% auto #0
-__all__ = ['PROVENANCE_KEYS', 'STATUSES', 'SCHEMA_VERSION', 'KINDS', 'field_docs', 'Option', 'config_options',
-           'add_config_arguments', 'config_from_args', 'command_line', 'describe_input', 'provenance', 'Verdict',
-           'Result', 'load_result', 'resolve_path', 'KindEntry', 'ReportKind', 'register', 'report_kind',
+__all__ = ['PROVENANCE_KEYS', 'STATUSES', 'SCHEMA_VERSION', 'KINDS', 'field_docs', 'Option', 'config_options', 'workspace_field',
+           'Heading', 'add_config_arguments', 'config_from_args', 'command_line', 'describe_input', 'provenance',
+           'Verdict', 'Result', 'load_result', 'resolve_path', 'KindEntry', 'ReportKind', 'register', 'report_kind',
            'kind_of_command', 'recorded_run']
 
 # %% ../nbs/05_protocol.ipynb #c006
@@ -45,6 +45,7 @@ class Option:
     choices: tuple = ()        # allowed values of a choice
     metavar: str | None = None # placeholder in --help
     positional: bool = False   # given without a flag
+    short: str | None = None   # a one-letter alias, e.g. -w
 
 _SCALARS = {str: "str", int: "int", float: "float", bool: "bool"}
 
@@ -72,10 +73,19 @@ def config_options(
         flag = meta.get("flag") or (f.name if meta.get("positional") else "--" + ("no-" if kind == "bool" and default else "")
                                     + f.name.replace("_", "-"))
         out.append(Option(f.name, flag, kind, default, required, meta.get("help") or docs.get(f.name, ""), choices,
-                          meta.get("metavar"), bool(meta.get("positional"))))
+                          meta.get("metavar"), bool(meta.get("positional")), meta.get("short")))
     return out
 
-# %% ../nbs/05_protocol.ipynb #c012
+# %% ../nbs/05_protocol.ipynb #c009
+def workspace_field():
+    "The `--workspace`/`-w` option, as a Config field"
+    return field(default=None, metadata={"metavar": "FILE", "short": "-w",
+                                         "help": "DuckDB workspace file (default: $MLBENCH_WORKSPACE or data/mlbench.duckdb)"})
+
+class Heading(str):
+    "A heading in a view (a template shows it as a small title)"
+
+# %% ../nbs/05_protocol.ipynb #c014
 def _csv(value: str) -> list[str]: return [v.strip() for v in value.split(",") if v.strip()]
 _TYPES = {"int": int, "float": float, "str": str, "list": _csv}
 
@@ -97,7 +107,7 @@ def add_config_arguments(
         if o.kind == "choice": kw["choices"] = o.choices
         else: kw["type"] = _TYPES[o.kind]
         if o.positional: parser.add_argument(o.name, **kw)
-        else: parser.add_argument(o.flag, dest=o.name, default=o.default, required=o.required, **kw)
+        else: parser.add_argument(o.flag, *([o.short] if o.short else []), dest=o.name, default=o.default, required=o.required, **kw)
     return parser
 
 def config_from_args(
@@ -121,7 +131,7 @@ def command_line(
         else: parts += [o.flag, _shown(v)]
     return shlex.join(parts)
 
-# %% ../nbs/05_protocol.ipynb #c016
+# %% ../nbs/05_protocol.ipynb #c018
 PROVENANCE_KEYS = ("created_at", "command", "code_version", "packages", "seed", "engine", "model", "model_sha256",
                    "data_snapshot", "inputs", "renderer")
 
@@ -156,7 +166,7 @@ def provenance(
             "packages": package_versions(), "seed": seed, "engine": engine, "model": model, "model_sha256": model_sha256,
             "data_snapshot": first.get("snapshot_id") or first.get("sha256"), "inputs": inputs, "renderer": None}
 
-# %% ../nbs/05_protocol.ipynb #c020
+# %% ../nbs/05_protocol.ipynb #c022
 STATUSES = ("pass", "fail", "inconclusive")
 SCHEMA_VERSION = 2
 _RESERVED = ("kind", "schema_version", "headline", "verdict", "provenance")
@@ -215,7 +225,7 @@ def load_result(
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise InputError(f"{path} is not valid JSON: {e}") from e
     return Result.from_dict(data, where=str(path))
 
-# %% ../nbs/05_protocol.ipynb #c022
+# %% ../nbs/05_protocol.ipynb #c024
 _STEP = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 def resolve_path(
@@ -241,7 +251,7 @@ def resolve_path(
         walked += m.group(0) if not walked or select is not None else "." + m.group(0)
     return cur
 
-# %% ../nbs/05_protocol.ipynb #c026
+# %% ../nbs/05_protocol.ipynb #c028
 @dataclass(frozen=True)
 class KindEntry:
     "A registry entry: where a kind is defined and how it is called"
@@ -297,7 +307,7 @@ def kind_of_command(command: str) -> str | None:
     "The kind a command publishes, or None (found without importing anything)"
     return next((k for k, e in KINDS.items() if e.command == command), None)
 
-# %% ../nbs/05_protocol.ipynb #c028
+# %% ../nbs/05_protocol.ipynb #c030
 @contextlib.contextmanager
 def recorded_run(
     command: str,                  # the mlbench command, e.g. drift

@@ -17,7 +17,7 @@ import papermill as pm
 
 import mlbench
 from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now
-from .protocol import Result, report_kind, command_line, recorded_run, config_options
+from .protocol import Result, Heading, report_kind, command_line, recorded_run, config_options
 from .render import render_html, RenderResult
 
 # %% auto #0
@@ -118,16 +118,23 @@ def require_mlbench(minimum: str):
         raise ReportError(f"this template needs mlbench>={minimum}; installed is {mlbench.__version__}. Upgrade mlbench.")
 
 class FigureEmbedder:
-    "Display plotly figures as HTML, with plotly.js inlined once per page"
+    "Display what views return; plotly figures as HTML, with plotly.js inlined once per page"
     def __init__(self): self.shown = 0
     def html(self, fig) -> str:
         "The figure's HTML; the first one carries plotly.js"
         out = fig.to_html(include_plotlyjs=self.shown == 0, full_html=False, config={"displaylogo": False})
         self.shown += 1
         return out
-    def __call__(self, fig):
-        from IPython.display import HTML
-        return HTML(self.html(fig))
+    def __call__(self, item):
+        "Display what a view returns: a figure, a DataFrame (escaped table), a `Heading`, text, or a list of them"
+        from IPython.display import HTML, display
+        if isinstance(item, (list, tuple)):
+            for x in item: self(x)
+        elif hasattr(item, "to_html") and hasattr(item, "layout"): display(HTML(self.html(item)))
+        elif isinstance(item, pd.DataFrame): display(html_table(item, index=not isinstance(item.index, pd.RangeIndex)))
+        elif isinstance(item, Heading): display(html_text(item, "h4"))
+        elif isinstance(item, str): display(html_text(item))
+        elif item is not None: display(item)
 
 # %% ../nbs/41_reports.ipynb #c013
 DEFAULT_REPORTS = Path("reports")

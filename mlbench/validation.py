@@ -8,16 +8,21 @@ Docs: https://mlbench.github.io/mlbench/validation.html.md"""
 from __future__ import annotations
 import datetime as dt
 import math, re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import duckdb
 import yaml
 
-from .core import InputError, parse_yaml, parse_duration, code_version, package_versions, utc_now, sha256_file, atomic_write_text
+from .core import InputError, parse_yaml, parse_duration, atomic_write_text
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .workspace import data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind, identifier_columns
 
 # %% auto #0
-__all__ = ['TYPES', 'EXAMPLES', 'type_family', 'parse_expectations', 'validate', 'infer_expectations', 'write_expectations']
+__all__ = ['TYPES', 'EXAMPLES', 'VALIDATION', 'type_family', 'parse_expectations', 'validate', 'infer_expectations',
+           'write_expectations', 'ValidationConfig', 'check_validation', 'compute_validation', 'validation_verdict',
+           'checks_frame', 'failing_rows_view']
 
 # %% ../nbs/30_validation.ipynb #c005
 TYPES = ("integer", "numeric", "string", "timestamp", "boolean")
@@ -104,7 +109,7 @@ def _feature_aucs(con, rel: str, label: str, types: dict) -> dict:
     return out
 
 def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, workspace=None) -> dict:
-    "Check `expectations` against `source`; the `validation.json` contract"
+    "Check `expectations` against `source`: the body of the `validation` result"
     con = duckdb.connect()
     try:
         rel = data_relation(con, source, workspace)
@@ -174,10 +179,7 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
                     checks.append(_check("leakage_time", ft, False, "missing column", f"{ft} <= {lt}")); continue
                 checks.append(_rows_check(con, rel, "leakage_time", ft, f"{quote_ident(ft)} > {quote_ident(lt)}", f"{ft} <= {lt}"))
     finally: con.close()
-    prov = {"file": str(Path(str(source)).resolve()), "sha256": sha256_file(source)} if is_data_file(source) else {"table": str(source)}
-    return {"kind": "validation", "rows": n, "checks": checks, "passed": all(c["passed"] for c in checks),
-            "as_of": as_of.isoformat(sep=" "), "provenance": {**prov, "code_version": code_version(), "packages": package_versions(),
-                                                             "created_at": utc_now()}}
+    return {"rows": n, "checks": checks, "passed": all(c["passed"] for c in checks), "as_of": as_of.isoformat(sep=" ")}
 
 # %% ../nbs/30_validation.ipynb #c014
 def infer_expectations(source, *, label: str | None = None, workspace=None) -> dict:
@@ -224,3 +226,65 @@ def write_expectations(expectations: dict, path) -> Path:
     "Write expectations as YAML, atomically"
     return atomic_write_text(path, "# Inferred by mlbench validate --infer: edit before relying on it.\n" +
                              yaml.safe_dump(expectations, sort_keys=False, default_flow_style=None, width=120))
+
+# %% ../nbs/30_validation.ipynb #x003
+@dataclass
+class ValidationConfig:
+    "The options of `mlbench validate`"
+    data: str = field(metadata={"metavar": "FILE_OR_TABLE"})  # data to check: a CSV or Parquet file, or a workspace table
+    expect: str = field(metadata={"metavar": "FILE"})  # expectations YAML (write a starting one with --infer)
+    as_of: str | None = None           # reference time of freshness checks, ISO, e.g. 2026-11-26T08:00 (default: now)
+    workspace: str | None = workspace_field()
+
+def _as_of(text: str | None) -> dt.datetime | None:
+    try: return dt.datetime.fromisoformat(text) if text else None
+    except ValueError: raise InputError(f"--as-of {text!r} is not an ISO date or time, e.g. 2026-11-26 or 2026-11-26T08:00") from None
+
+def _expectations(path) -> dict:
+    path = Path(path)
+    if not path.is_file(): raise InputError(f"expectations file not found: {path}")
+    return parse_expectations(path.read_text(), path.name)
+
+def check_validation(config: ValidationConfig):
+    "Every input check that needs no scan: the file, the date, and bounds only on numeric columns"
+    exp, _ = _expectations(config.expect), _as_of(config.as_of)
+    with duckdb.connect() as con: types = relation_columns(con, data_relation(con, config.data, config.workspace))
+    for col, spec in (exp.get("columns") or {}).items():
+        bounds = [b for b in ("min", "max") if b in spec]
+        if col in types and bounds and type_family(types[col]) not in ("integer", "numeric"):
+            raise InputError(f"{Path(config.expect).name}: {bounds[0]}: on column {col!r}, a {type_family(types[col])} column; "
+                             "min and max bound numeric columns (use allowed or regex for text)")
+
+def compute_validation(config: ValidationConfig) -> Result:
+    "Check the expectations once: the `validation` result"
+    body = validate(config.data, _expectations(config.expect), as_of=_as_of(config.as_of), workspace=config.workspace)
+    return Result("validation", body, provenance(inputs={"data": describe_input(config.data, config.workspace)}))
+
+def validation_verdict(body: dict) -> Verdict:
+    "Fail with one reason per failed check"
+    failed = [c for c in body["checks"] if not c["passed"]]
+    return Verdict("fail" if failed else "pass",
+                   [f"{c['check']}{' on ' + c['column'] if c['column'] else ''}: observed {c['observed']}, expected {c['expected']}" for c in failed])
+
+def checks_frame(result: Result) -> pd.DataFrame:
+    "One row per check"
+    return pd.DataFrame([{k: (str(v) if k in ("observed", "expected") else v) for k, v in c.items() if k != "failing_rows"}
+                         for c in result.body["checks"]])
+
+def failing_rows_view(result: Result) -> list:
+    "A few example rows of each failed check"
+    out = []
+    for c in result.body["checks"]:
+        if not c["passed"] and c["failing_rows"]: out += [Heading(f"{c['check']} on {c['column']}"), pd.DataFrame(c["failing_rows"])]
+    return out or ["Every check passed." if result.body["passed"] else "The failed checks count the whole data set; they have no example rows."]
+
+def _stem(source) -> str: return Path(str(source)).stem
+
+VALIDATION = register(ReportKind(
+    "validation", ValidationConfig, compute_validation, verdict=validation_verdict, check=check_validation,
+    headline=lambda b: f"checks {'PASS' if b['passed'] else 'FAIL'} ({sum(c['passed'] for c in b['checks'])} of {len(b['checks'])})",
+    default_out=lambda c, b: f"validation-{_stem(c.data)}-{_stem(c.expect)}", exit_on_fail=True,
+    description="Check a file or table against a YAML of expectations (schema, nulls, keys, ranges, values, patterns, "
+                "freshness, label quality, leakage) and write validation.html and validation.json. Exit status 0 when every "
+                "check passes, 1 when one fails, 2 on bad input. With --infer, write a starting expectations file from the "
+                "data instead."))
