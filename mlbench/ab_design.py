@@ -122,7 +122,7 @@ def power_curve(cfg: PlanConfig, n_per_arm: int, *, points: int = 60) -> go.Figu
                              yaxis=dict(title="power", range=[0, 1.02]), width=640, height=400)
 
 # %% ../nbs/21_ab_design.ipynb #x001
-def compute_plan(config: PlanConfig) -> Result:
+def compute_plan(config: PlanConfig, progress: bool = False) -> Result:
     "Solve the plan once: the `plan` result"
     body = solve_plan(config).to_dict()
     del body["kind"]

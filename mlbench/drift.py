@@ -18,14 +18,18 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 from tqdm import tqdm
 
-from .core import InputError, code_version, package_versions, utc_now, sha256_file, parse_interval
+from typing import Literal
+from .core import InputError, parse_interval
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .workspace import (data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind,
                                identifier_columns, check_time_column)
 
 # %% auto #0
-__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT', 'psi', 'js_distance',
-           'DriftConfig', 'reference_deciles', 'severity', 'compare_relations', 'drift_headline', 'run_drift',
-           'simulate_current', 'distribution_figure', 'windows_figure']
+__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT', 'COLUMN_TABLE',
+           'DRIFT', 'psi', 'js_distance', 'DriftConfig', 'reference_deciles', 'severity', 'compare_relations',
+           'drift_headline', 'run_drift', 'simulate_current', 'distribution_figure', 'windows_figure', 'check_drift',
+           'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
+           'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -44,11 +48,20 @@ def js_distance(ref_counts, cur_counts) -> float:
 
 @dataclass
 class DriftConfig:
-    "Thresholds and methods"
-    psi_threshold: float = 0.2
-    dataset_share: float = 0.5
-    numeric_method: str = "psi"        # psi | ks (p < 0.05) | wasserstein (> psi_threshold in reference sd)
-    categorical_method: str = "psi"    # psi | chi2 (p < 0.05)
+    "The options of `mlbench drift`: what to compare, and the drift rule's thresholds and methods"
+    reference: str = field(default="", metadata={"metavar": "FILE_OR_TABLE"})  # reference data: a CSV or Parquet file, or a workspace table
+    current: str = field(default="", metadata={"metavar": "FILE_OR_TABLE"})    # current data, likewise
+    columns: list[str] = field(default_factory=list)  # columns to compare (default: every shared one but identifiers)
+    prediction: str | None = field(default=None, metadata={"metavar": "COL"})  # score column (prediction drift)
+    target: str | None = field(default=None, metadata={"metavar": "COL"})      # target column (performance change)
+    time: str | None = field(default=None, metadata={"metavar": "COL"})        # time column of the current data, for windows
+    window: str | None = None          # window length with --time, e.g. 1w, 7d, 12h, 1mo
+    psi_threshold: float = 0.2         # a column drifts above this PSI
+    dataset_share: float = 0.5         # the data set drifts above this share of columns
+    numeric_method: Literal["psi", "ks", "wasserstein"] = "psi"  # drift rule for numeric columns (ks: p < 0.05; wasserstein: above psi_threshold reference sds)
+    categorical_method: Literal["psi", "chi2"] = "psi"  # drift rule for categorical columns (chi2: p < 0.05)
+    memory_limit: str = field(default="256MB", metadata={"metavar": "SIZE"})  # DuckDB memory cap; larger inputs spill to a temporary folder
+    workspace: str | None = workspace_field()
 
 # %% ../nbs/31_drift.ipynb #c007
 DECILES = np.arange(1, 10) / 10
@@ -228,13 +241,10 @@ def _limit_memory(con, memory_limit: str, spill_dir: str):
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")      # mlbench shows its own bar, per column
 
-def _provenance(source) -> dict:
-    return {"file": str(Path(str(source)).resolve()), "sha256": sha256_file(source)} if is_data_file(source) else {"table": str(source)}
-
 def run_drift(reference: str, current: str, *, columns=None, prediction: str | None = None, target: str | None = None,
               time: str | None = None, window: str | None = None, config: DriftConfig | None = None, workspace=None,
               memory_limit: str = DEFAULT_MEMORY_LIMIT, progress: bool = False) -> dict:
-    "The drift readout (`drift.json` contract); `progress`: bars over columns and windows on stderr"
+    "The drift readout (the body of the `drift` result); `progress`: bars over columns and windows on stderr"
     config = config or DriftConfig()
     if (time is None) != (window is None): raise InputError("--time and --window go together")
     with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as spill, duckdb.connect() as con:
@@ -283,15 +293,13 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
     worst = sorted(windows or [], key=lambda w: (-w["major"], -w["share_drifted"], -(w["max_psi"] or 0)))[:3]
     counts = {s: sum(r["severity"] == s for r in res["columns"] if r["psi"] is not None) for s in ("major", "moderate", "none")}
-    report = {"kind": "drift", **res, "left_out": left_out, "severity_counts": counts,
+    report = {**res, "left_out": left_out, "severity_counts": counts,
             "status": "major" if counts["major"] or any(w["major"] for w in windows or []) else "moderate" if counts["moderate"] else "none",
             "worst_windows": [{k: w[k] for k in ("window_start", "rows", "share_drifted", "major", "moderate", "compared", "max_psi", "worst_column")} for w in worst],
             "thresholds": {"psi": config.psi_threshold, "dataset_share": config.dataset_share,
             "numeric_method": config.numeric_method, "categorical_method": config.categorical_method,
             "severity_psi": list(SEVERITY_PSI), "severity_alpha": SEVERITY_ALPHA},
-            "performance": performance, "windows": windows,
-            "provenance": {"reference": _provenance(reference), "current": _provenance(current), "code_version": code_version(),
-                           "packages": package_versions(), "created_at": utc_now()}}
+            "performance": performance, "windows": windows}
     report["headline"] = drift_headline(report)
     return report
 
@@ -327,3 +335,67 @@ def windows_figure(report: dict) -> go.Figure:
         fig.add_scatter(x=[w["window_start"] for w in ws], y=[w["columns"][name] for w in ws], mode="lines+markers", name=name)
     fig.add_hline(y=report["thresholds"]["psi"], line=dict(dash="dot"), annotation_text="drift threshold")
     return fig.update_layout(title="PSI per window", yaxis_title="PSI", width=760, height=420)
+
+# %% ../nbs/31_drift.ipynb #x005
+def check_drift(config: DriftConfig):
+    "The checks that need no scan"
+    if not config.reference or not config.current: raise InputError("give --reference and --current")
+    if (config.time is None) != (config.window is None): raise InputError("--time and --window go together")
+    if config.window: _interval(config.window)
+    if config.psi_threshold <= 0: raise InputError(f"--psi-threshold {config.psi_threshold} must be > 0")
+    if not 0 <= config.dataset_share <= 1: raise InputError(f"--dataset-share {config.dataset_share} must be in [0, 1]")
+    for side in ("reference", "current"):
+        source = getattr(config, side)
+        if is_data_file(source) and not Path(source).is_file(): raise InputError(f"{side} file not found: {source}")
+
+def compute_drift(config: DriftConfig, progress: bool = False) -> Result:
+    "Compare once: the `drift` result"
+    body = run_drift(config.reference, config.current, columns=config.columns or None, prediction=config.prediction,
+                     target=config.target, time=config.time, window=config.window, config=config, workspace=config.workspace,
+                     memory_limit=config.memory_limit, progress=progress)
+    inputs = {side: describe_input(getattr(config, side), config.workspace) for side in ("reference", "current")}
+    return Result("drift", body, provenance(inputs=inputs))
+
+def drift_verdict(body: dict) -> Verdict:
+    "fail on major drift, inconclusive on moderate, else pass; the headline is the reason"
+    return Verdict({"major": "fail", "moderate": "inconclusive"}.get(body["status"], "pass"), [drift_headline(body)])
+
+def drift_summary(result: Result) -> list:
+    "The headline, the counts by severity, and what was left out"
+    b = result.body
+    c = b["severity_counts"]
+    out = [Heading(drift_headline(b)),
+           f"Columns by severity: {c['major']} major, {c['moderate']} moderate, {c['none']} none. Data-set rule: "
+           f"{b['share_drifted']:.0%} of compared columns drifted (threshold {b['thresholds']['dataset_share']:.0%})."]
+    out += [f"Left out: {name} ({why})" for name, why in b["left_out"].items()]
+    out += [f"Columns {side.replace('_', ' ')} (not compared): {', '.join(b[side])}" for side in ("only_in_reference", "only_in_current") if b[side]]
+    return out
+
+COLUMN_TABLE = ["name", "type", "severity", "psi", "p_value_adjusted", "ks_stat", "ks_p_value", "chi2_p_value", "wasserstein",
+                "js_distance", "drifted", "null_share_reference", "null_share_current", "new_categories", "vanished_categories", "flag"]
+
+def columns_frame(result: Result) -> pd.DataFrame:
+    "Every compared column, most drifted first"
+    return pd.DataFrame(result.body["columns"], columns=COLUMN_TABLE)
+
+def drifted_view(result: Result) -> list:
+    "The reference and current distributions of each drifted column"
+    return [distribution_figure(r) for r in result.body["columns"] if r["drifted"]] or ["No column drifted."]
+
+def windows_view(result: Result) -> list:
+    "The PSI of each column per window, as a table and a chart"
+    ws = result.body["windows"]
+    if not ws: return ["No time column and window were given (--time, --window)."]
+    return [pd.DataFrame([{"window": w["window_start"], "rows": w["rows"], "share drifted": w["share_drifted"], **w["columns"]} for w in ws]),
+            windows_figure(result.body)]
+
+def performance_view(result: Result) -> list:
+    "The evaluation metrics on the reference and the current data, and their change"
+    p = result.body["performance"]
+    return [pd.DataFrame(p).rename_axis("metric")] if p else ["Give --prediction and --target, present in both data sets, to see the performance change."]
+
+DRIFT = register(ReportKind(
+    "drift", DriftConfig, compute_drift, headline=drift_headline, verdict=drift_verdict, check=check_drift,
+    default_out=lambda c, b: f"drift-{Path(str(c.reference)).stem}-vs-{Path(str(c.current)).stem}",
+    description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction drift and "
+                "performance change; optionally per time window. Writes drift.html and drift.json."))

@@ -273,7 +273,7 @@ class ReportKind:
     "One report kind: its options, its checks, its computation, and how its result reads"
     name: str                      # the JSON's kind and the template's stem
     config: type                   # the Config dataclass
-    compute: Callable              # Config -> Result, in process, once
+    compute: Callable              # (Config, progress=False) -> Result, in process, once
     headline: Callable             # body -> one line for the index
     verdict: Callable              # body -> Verdict
     check: Callable = lambda config: None  # Config -> None; raises InputError, cheaply, before compute

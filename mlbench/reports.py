@@ -160,7 +160,7 @@ def publish(
     params = {o.name: getattr(config, o.name) for o in config_options(type(config))}
     with recorded_run(spec.command, params, getattr(config, "workspace", None)) as run:
         spec.check(config)
-        result = spec.compute(config)
+        result = spec.compute(config, progress=progress)
         result.provenance["command"] = command_line(spec.command, config)
         out = Path(out) if out else reports_root(root)/_folder_name(spec.default_out(config, result.body))
         published = run_report(result, out, renderer=renderer, progress=progress)

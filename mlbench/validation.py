@@ -255,7 +255,7 @@ def check_validation(config: ValidationConfig):
             raise InputError(f"{Path(config.expect).name}: {bounds[0]}: on column {col!r}, a {type_family(types[col])} column; "
                              "min and max bound numeric columns (use allowed or regex for text)")
 
-def compute_validation(config: ValidationConfig) -> Result:
+def compute_validation(config: ValidationConfig, progress: bool = False) -> Result:
     "Check the expectations once: the `validation` result"
     body = validate(config.data, _expectations(config.expect), as_of=_as_of(config.as_of), workspace=config.workspace)
     return Result("validation", body, provenance(inputs={"data": describe_input(config.data, config.workspace)}))
