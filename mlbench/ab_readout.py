@@ -16,17 +16,21 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
-from .core import InputError, parse_yaml, code_version, package_versions, utc_now, sha256_file
+from typing import Literal
+from .core import InputError, parse_yaml, utc_now
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation, relation_columns, column_kind
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence, optimal_tau2
 from .bayes import beta_binomial, normal_posterior
 
 # %% auto #0
-__all__ = ['AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'MetricSpec', 'parse_metrics', 'load_metrics', 'ExperimentData',
-           'aggregate', 'welch', 'relative', 'ratio_value', 'cuped', 'srm_check', 'adjust', 'ABConfig',
-           'segment_effects', 'ABResult', 'srm_reason', 'read_out', 'simulate_experiment', 'parse_split', 'run_ab',
-           'arm_means_figure', 'cumulative_figure']
+__all__ = ['AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'AB', 'MetricSpec', 'parse_metrics', 'load_metrics',
+           'ExperimentData', 'aggregate', 'welch', 'relative', 'ratio_value', 'cuped', 'srm_check', 'adjust',
+           'ABConfig', 'segment_effects', 'cumulative_series', 'ABResult', 'srm_reason', 'read_out',
+           'simulate_experiment', 'parse_split', 'run_ab', 'arm_means_figure', 'cumulative_figure', 'ABReadoutConfig',
+           'check_ab', 'compute_ab', 'ab_verdict', 'decision_view', 'health_view', 'metrics_view', 'other_views',
+           'plots_view', 'power_view', 'segments_view']
 
 # %% ../nbs/24_ab_readout.ipynb #c005
 @dataclass
@@ -231,8 +235,7 @@ def aggregate(
         if counts[:, 0].sum():
             warnings.append(f"metric {name!r}: " + ", ".join(f"{by_arm[a]:,} {a}" for a in arms) + " units have no value and are left out"
                             + (f"; missingness differs by arm (chi-square p = {p:.2g}): the comparison may be biased" if p is not None and p < 0.05 else ""))
-    p = Path(str(source))
-    src = ({"events_file": str(p.resolve()), "sha256": sha256_file(p)} if p.is_file() else {"events_table": str(source)})
+    src = describe_input(source, workspace)
     return ExperimentData(arms, stats_, daily, segs, units, int(multi), warnings, src, missing, unassigned)
 
 # %% ../nbs/24_ab_readout.ipynb #c010
@@ -319,11 +322,13 @@ def _arm_result(s: MetricSpec, c: UnitStats, t: UnitStats, pooled: UnitStats, cf
         z = stats.norm.ppf(1 - cfg.alpha / 2)
         fixed = ({"diff": d, "se": se, "ci_low": d - z * se, "ci_high": d + z * se, "p_value": float(2 * stats.norm.sf(abs(d) / se)), "code": None}
                  if se > 0 else {"diff": d, "se": 0.0, "ci_low": d, "ci_high": d, "p_value": None, "code": "ZERO_VARIANCE"})
-        out |= {"control": {"n": int(c.n), "mean": rc}, "treatment": {"n": int(t.n), "mean": rt}}
+        out |= {"control": {"n": int(c.n), "mean": rc, "se": math.sqrt(max(vc, 0)), "sd": None},
+                "treatment": {"n": int(t.n), "mean": rt, "se": math.sqrt(max(vt, 0)), "sd": None}}
         rel = relative(rc, vc, rt, vt, cfg.alpha)
     else:
         fixed = welch(c, t, cfg.alpha)
-        out |= {"control": {"n": int(c.n), "mean": c.mean}, "treatment": {"n": int(t.n), "mean": t.mean}}
+        arm = lambda s: {"n": int(s.n), "mean": s.mean, "se": math.sqrt(max(s.var, 0) / s.n) if s.n else None, "sd": math.sqrt(max(s.var, 0))}
+        out |= {"control": arm(c), "treatment": arm(t)}
         rel = relative(c.mean, c.var / c.n, t.mean, t.var / t.n, cfg.alpha)
     out |= {"abs_diff": fixed["diff"], "abs_ci_low": fixed["ci_low"], "abs_ci_high": fixed["ci_high"], "p_value": fixed["p_value"],
             "code": fixed["code"], **rel, "p_value_adjusted": None}
@@ -398,6 +403,24 @@ def segment_effects(data: ExperimentData, primary: MetricSpec, cfg: ABConfig) ->
             "segments_tested": len(ok), "small_segments_excluded": small, "note": note, "exploratory": True}
 
 # %% ../nbs/24_ab_readout.ipynb #c024
+def cumulative_series(data: ExperimentData, cfg: ABConfig) -> dict | None:
+    "Cumulative difference of the primary metric by day (first treatment arm), with the 95% confidence sequence"
+    arms = data.arms
+    if not data.daily or len(arms) < 2: return None
+    dc, dt = data.daily[arms[0]], data.daily[arms[1]]
+    days = sorted(set(dc.index) | set(dt.index))
+    cc, ct = dc.reindex(days, fill_value=0).cumsum(), dt.reindex(days, fill_value=0).cumsum()
+    rows = []
+    for i, day in enumerate(days):
+        c, t = UnitStats(*cc.iloc[i].tolist()), UnitStats(*ct.iloc[i].tolist())
+        if c.n < 2 or t.n < 2: continue
+        rows.append((day, t.mean - c.mean, t.var / t.n + c.var / c.n))
+    if not rows: return None
+    tau2 = optimal_tau2(rows[-1][2], cfg.alpha)
+    bounds = [confidence_sequence(e, v, tau2, cfg.alpha) if v > 0 else (e, e) for _, e, v in rows]
+    return {"metric": cfg.primary[0], "arm": arms[1], "day": [str(d)[:10] for d, _, _ in rows], "diff": [e for _, e, _ in rows],
+            "ci_low": [float(a) for a, _ in bounds], "ci_high": [float(b) for _, b in bounds]}
+
 @dataclass
 class ABResult:
     "The readout (`ab.json` contract via to_dict)"
@@ -410,17 +433,17 @@ class ABResult:
     reasons: list
     summary: str
     created_at: str
+    cumulative: dict | None = None   # the primary metric's cumulative difference by day, with its confidence sequence
 
     def to_dict(self) -> dict:
-        return {"kind": "ab", "control": self.config.control, "arms": self.data.arms, "alpha": self.config.alpha,
+        "The body of the `ab` result"
+        return {"control": self.config.control, "arms": self.data.arms, "alpha": self.config.alpha,
                 "correction": self.config.correction, "decision_view": self.config.decision_view, "primary": self.config.primary,
                 "srm": self.srm, "metrics": self.metrics, "segments": self.segments, "warnings": self.data.warnings,
                 "multi_arm_units": self.data.multi_arm_units, "unassigned": self.data.unassigned,
                 "definitions": {s.name: s.definition() for s in self.config.specs},
                 "decision": self.decision, "reasons": self.reasons,
-                "summary": self.summary,
-                "provenance": {**self.data.source, "code_version": code_version(), "packages": package_versions(),
-                               "created_at": self.created_at}}
+                "summary": self.summary, "cumulative": self.cumulative}
 
 def srm_reason(srm: dict, data: ExperimentData) -> str:
     "Why a sample ratio mismatch matters, and the likelier fix first: a steady unequal split is usually a design, not a bug"
@@ -491,7 +514,8 @@ def read_out(data: ExperimentData, cfg: ABConfig) -> ABResult:
     elif all(v == "bad" for _, v in good_arms): decision = "don't ship"
     else: decision = "inconclusive"
     seg = segment_effects(data, specs[cfg.primary[0]], cfg)
-    return ABResult(cfg, data, srm, results, seg, decision, reasons, _summary(decision, family, srm, cfg), utc_now())
+    return ABResult(cfg, data, srm, results, seg, decision, reasons, _summary(decision, family, srm, cfg), utc_now(),
+                    cumulative_series(data, cfg))
 
 def _summary(decision: str, family: list, srm: dict, cfg: ABConfig) -> str:
     "A paragraph a product manager can read"
@@ -561,44 +585,132 @@ def run_ab(*, data: str, unit: str, variant: str, control: str, metrics: str, pr
     return read_out(agg, cfg)
 
 # %% ../nbs/24_ab_readout.ipynb #c037
-def arm_means_figure(result: ABResult, metric: str) -> go.Figure:
+def arm_means_figure(result: Result, metric: str) -> go.Figure:
     "Per-arm value of `metric` with 95% intervals"
-    rows = [m for m in result.metrics if m["name"] == metric]
-    spec = next(s for s in result.config.specs if s.name == metric)
-    c = rows[0]["control"]
-    arms = [result.config.control] + [m["arm"] for m in rows]
-    means = [c["mean"]] + [m["treatment"]["mean"] for m in rows]
-    by = result.data.stats[metric]
-    def half(a):
-        s = by[a]
-        v = ratio_value(s)[1] if spec.is_ratio else s.var / s.n
-        return 1.96 * math.sqrt(max(v, 0))
-    return (go.Figure(go.Bar(x=arms, y=means, error_y=dict(type="data", array=[half(a) for a in arms])))
+    rows = [m for m in result.body["metrics"] if m["name"] == metric]
+    arms = [result.body["control"]] + [m["arm"] for m in rows]
+    sides = [rows[0]["control"]] + [m["treatment"] for m in rows]
+    return (go.Figure(go.Bar(x=arms, y=[s["mean"] for s in sides], error_y=dict(type="data", array=[1.96 * (s["se"] or 0) for s in sides])))
             .update_layout(title=f"{metric} by arm (95% intervals)", yaxis_title=metric, width=520, height=380))
 
-def cumulative_figure(result: ABResult) -> go.Figure | None:
+def cumulative_figure(result: Result) -> go.Figure | None:
     "Cumulative difference of the primary metric by day, with the confidence sequence"
-    arms = result.data.arms
-    if not result.data.daily or len(arms) < 2: return None
-    dc, dt = result.data.daily[arms[0]], result.data.daily[arms[1]]
-    days = sorted(set(dc.index) | set(dt.index))
-    cc, ct = dc.reindex(days, fill_value=0).cumsum(), dt.reindex(days, fill_value=0).cumsum()
-    xs, est, lo, hi = [], [], [], []
-    final_var = None
-    rows = []
-    for i, day in enumerate(days):
-        c, t = UnitStats(*cc.iloc[i].tolist()), UnitStats(*ct.iloc[i].tolist())
-        if c.n < 2 or t.n < 2: continue
-        rows.append((day, t.mean - c.mean, t.var / t.n + c.var / c.n))
-    if not rows: return None
-    tau2 = optimal_tau2(rows[-1][2], result.config.alpha)
-    for day, e, v in rows:
-        a, b = confidence_sequence(e, v, tau2, result.config.alpha) if v > 0 else (e, e)
-        xs.append(day); est.append(e); lo.append(a); hi.append(b)
+    s = result.body.get("cumulative")
+    if not s: return None
     fig = go.Figure()
-    fig.add_scatter(x=xs + xs[::-1], y=hi + lo[::-1], fill="toself", fillcolor="rgba(31,119,180,0.15)", line=dict(width=0),
-                    name="95% confidence sequence")
-    fig.add_scatter(x=xs, y=est, mode="lines+markers", name=f"{arms[1]} − {arms[0]}")
+    fig.add_scatter(x=s["day"] + s["day"][::-1], y=s["ci_high"] + s["ci_low"][::-1], fill="toself", fillcolor="rgba(31,119,180,0.15)",
+                    line=dict(width=0), name="95% confidence sequence")
+    fig.add_scatter(x=s["day"], y=s["diff"], mode="lines+markers", name=f"{s['arm']} − {result.body['control']}")
     fig.add_hline(y=0, line=dict(dash="dot"))
-    return fig.update_layout(title=f"Cumulative difference in {result.config.primary[0]}", yaxis_title="difference",
-                             width=700, height=400)
+    return fig.update_layout(title=f"Cumulative difference in {s['metric']}", yaxis_title="difference", width=700, height=400)
+
+# %% ../nbs/24_ab_readout.ipynb #x007
+@dataclass
+class ABReadoutConfig:
+    "The options of `mlbench ab`"
+    data: str = field(metadata={"metavar": "FILE_OR_TABLE"})  # events: a CSV or Parquet file, or a workspace table
+    unit: str                          # randomisation unit column
+    variant: str                       # arm column
+    control: str                       # name of the control arm
+    metrics: str = field(metadata={"metavar": "FILE"})  # metrics YAML
+    pre: str | None = field(default=None, metadata={"metavar": "FILE_OR_TABLE"})  # pre-period values per unit, for CUPED covariates
+    time: str | None = field(default=None, metadata={"metavar": "COL"})  # event time column: daily view and sequential looks
+    segments: list[str] = field(default_factory=list)  # unit-level segment column (exploratory; one column)
+    split: str | None = field(default=None, metadata={"metavar": "ARM=W,..."})  # planned split for the SRM check (default: equal)
+    alpha: float = 0.05                # significance level
+    correction: Literal["holm", "bh"] = "holm"  # multiple-testing correction across primary metrics and arms
+    decision_view: Literal["fixed", "sequential"] = "fixed"  # which view decides
+    seed: int = 0                      # seed of the Bayesian Monte Carlo draws
+    workspace: str | None = workspace_field()
+
+def check_ab(config: ABReadoutConfig):
+    "The checks that need no scan of the events"
+    load_metrics(config.metrics)
+    if not 0 < config.alpha < 0.5: raise InputError(f"--alpha {config.alpha} must be in (0, 0.5)")
+    parse_split(config.split)
+    if len(config.segments) > 1: raise InputError(f"--segments {','.join(config.segments)}: the readout slices by one segment column at a time")
+    for what, source in (("events", config.data), ("pre-period", config.pre)):
+        if source and Path(str(source)).suffix and not Path(str(source)).is_file(): raise InputError(f"{what} file not found: {source}")
+
+def compute_ab(config: ABReadoutConfig, progress: bool = False) -> Result:
+    "Aggregate and read out once: the `ab` result"
+    res = run_ab(data=config.data, unit=config.unit, variant=config.variant, control=config.control, metrics=config.metrics,
+                 pre=config.pre or "", time=config.time or "", segment=(config.segments or [""])[0], split=config.split or "",
+                 alpha=config.alpha, correction=config.correction, decision_view=config.decision_view, seed=config.seed,
+                 workspace=config.workspace)
+    inputs = {"data": res.data.source, "pre": describe_input(config.pre, config.workspace) if config.pre else None}
+    return Result("ab", res.to_dict(), provenance(inputs=inputs, seed=config.seed))
+
+def ab_verdict(body: dict) -> Verdict:
+    "ship: pass; don't ship: fail; inconclusive otherwise, with the readout's reasons"
+    return Verdict({"ship": "pass", "don't ship": "fail"}.get(body["decision"], "inconclusive"), list(body["reasons"]))
+
+def decision_view(result: Result) -> list:
+    "The decision, the summary paragraph and the reasons"
+    b = result.body
+    return [Heading(f"Decision: {b['decision'].upper()}"), b["summary"], pd.DataFrame({"reason": b["reasons"]})]
+
+def health_view(result: Result) -> list:
+    "Sample ratio mismatch, warnings and events without an arm or a unit"
+    b = result.body
+    s, u = b["srm"], b["unassigned"]
+    out = [Heading("SAMPLE RATIO MISMATCH: the results below are untrustworthy.")] if s["flagged"] else []
+    out += [pd.DataFrame({"observed": s["observed"], "expected": s["expected"]}).rename_axis("arm"), f"SRM p-value {s['p_value']:.4g}"]
+    out += [f"Warning: {w}" for w in b["warnings"]]
+    return out + [f"Events without an arm: {u['events_without_arm']:,} (units left out: {u['units_without_arm']:,}); "
+                  f"events without a unit: {u['events_without_unit']:,}."]
+
+def _ci(lo, hi, fmt: str = ".4g") -> str: return "—" if lo is None else f"[{lo:{fmt}}, {hi:{fmt}}]"
+
+def metrics_view(result: Result) -> list:
+    "What each metric measures, then the fixed-horizon comparison of every metric and arm"
+    b = result.body
+    rows = [{"metric": m["name"], "arm": m["arm"], "role": "guardrail" if m["guardrail"] else ("primary" if m["name"] in b["primary"] else "secondary"),
+             "control": m["control"]["mean"], "treatment": m["treatment"]["mean"], "abs diff": m["abs_diff"],
+             "abs 95% CI": _ci(m["abs_ci_low"], m["abs_ci_high"]), "rel diff": m["rel_diff"], "rel 95% CI": _ci(m["rel_ci_low"], m["rel_ci_high"], "+.2%"),
+             "p": m["p_value"], "p adjusted": m["p_value_adjusted"], "guardrail": m.get("guardrail_status", ""),
+             "units without a value (control / treatment)": f"{m['missing']['control']:,} / {m['missing']['treatment']:,}"}
+            for m in b["metrics"]]
+    return [pd.DataFrame({"metric": list(b["definitions"]), "what it measures": list(b["definitions"].values())}), pd.DataFrame(rows)]
+
+def other_views(result: Result) -> list:
+    "CUPED, Bayesian and sequential views beside the fixed one, and which of them decides"
+    b = result.body
+    rows = [{"metric": m["name"], "arm": m["arm"], "CUPED diff": m["cuped"]["abs_diff"] if m["cuped"] else None,
+             "CUPED 95% CI": _ci(m["cuped"]["ci_low"], m["cuped"]["ci_high"]) if m["cuped"] else "—",
+             "CUPED p": m["cuped"]["p_value"] if m["cuped"] else None,
+             "variance reduction": m["cuped"]["variance_reduction"] if m["cuped"] else None,
+             "P(beat control)": m["bayes"]["prob_beat_control"], "expected loss": m["bayes"]["expected_loss"], "prior": m["bayes"]["prior"],
+             "always-valid p": m["sequential"]["p_value"], "confidence sequence": _ci(m["sequential"]["ci_low"], m["sequential"]["ci_high"])}
+            for m in b["metrics"]]
+    return [Heading(f"The decision uses the {b['decision_view']} view."), pd.DataFrame(rows)]
+
+def plots_view(result: Result) -> list:
+    "Each metric by arm, and the primary metric's cumulative difference by day"
+    out = [arm_means_figure(result, name) for name in dict.fromkeys(m["name"] for m in result.body["metrics"])]
+    return out + [cumulative_figure(result) or "No time column (--time): no daily view."]
+
+def power_view(result: Result) -> list:
+    "Power against the true effect on the primary metric, at the control arm's size and spread"
+    from mlbench.ab_design import PlanConfig, power_curve
+    b = result.body
+    prim = next(m for m in b["metrics"] if m["name"] == b["primary"][0])
+    c, arms = prim["control"], len(b["arms"])
+    if prim["type"] == "proportion" and 0 < c["mean"] < 1:
+        return [power_curve(PlanConfig("proportion", c["mean"], mde=0.01, alpha=b["alpha"], arms=arms), c["n"])]
+    if prim["type"] == "mean" and c["sd"]:
+        return [power_curve(PlanConfig("mean", c["mean"], sd=c["sd"], mde=1.0, alpha=b["alpha"], arms=arms), c["n"])]
+    return ["Power curve shown for proportion and mean primary metrics."]
+
+def segments_view(result: Result) -> list:
+    "The primary metric's difference per segment, and the heterogeneity test"
+    seg = result.body["segments"]
+    if not seg: return ["No segment column was given (--segments)."]
+    return [pd.DataFrame(seg["rows"]), f"Heterogeneity over {seg['segments_tested']} segments: Q = {seg['heterogeneity_q']}, "
+            f"p = {seg['heterogeneity_p_value']}"] + ([seg["note"]] if seg["note"] else [])
+
+AB = register(ReportKind(
+    "ab", ABReadoutConfig, compute_ab, headline=lambda b: f"decision: {b['decision']}", verdict=ab_verdict, check=check_ab,
+    default_out=lambda c, b: f"ab-{Path(str(c.data)).stem}-{Path(str(c.metrics)).stem}",
+    description="Aggregate events per unit in DuckDB and publish ab.html and ab.json: SRM, Welch, delta-method ratio "
+                "metrics, CUPED, Bayesian and sequential views, multiple testing, guardrails, segments and a decision."))
