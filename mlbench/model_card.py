@@ -10,13 +10,21 @@ import json
 from pathlib import Path
 
 
-from .core import InputError, parse_yaml, code_version, package_versions, utc_now
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .core import InputError, parse_yaml
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field, load_result
 from .workspace import Workspace
 from .registry import get_model
-from .reports import report_entries
+from .reports import report_entries, reports_root
 
 # %% auto #0
-__all__ = ['CARD_SECTIONS', 'NOT_PROVIDED', 'load_card_info', 'latest_evaluation', 'build_model_card']
+__all__ = ['CARD_SECTIONS', 'NOT_PROVIDED', 'MODEL_CARD', 'load_card_info', 'latest_evaluation', 'build_model_card', 'CardConfig',
+           'check_card', 'compute_card', 'card_verdict', 'card_headline', 'identity_frame', 'purpose_view',
+           'training_view', 'evaluation_view', 'segments_fairness_view', 'calibration_features_view', 'gates_view',
+           'reproducibility_frame']
 
 # %% ../nbs/42_model_card.ipynb #c005
 CARD_SECTIONS = {"owners": "Owners", "intended_use": "Intended use", "out_of_scope_uses": "Out-of-scope uses",
@@ -45,8 +53,8 @@ def latest_evaluation(root, model_ref: str) -> Path | None:
         if e["kind"] == "evaluation" and e["model"] == model_ref: return Path(root)/Path(e["href"]).with_suffix(".json")
     return None
 
-def build_model_card(workspace, model: str, *, card_info: dict, evaluation=None) -> dict:
-    "The model card contract (`model_card.json`)"
+def build_model_card(workspace, model: str, *, card_info: dict, evaluation=None) -> tuple[dict, dict]:
+    "The model card's body and its provenance"
     with Workspace(workspace, read_only=True) as ws:
         rec = get_model(ws, model)
         snap = ws.query("SELECT * FROM mlbench_meta.snapshots WHERE snapshot_id = ?", [rec.snapshot_id])
@@ -58,20 +66,132 @@ def build_model_card(workspace, model: str, *, card_info: dict, evaluation=None)
     ev = None
     if evaluation:
         path = Path(evaluation)
-        data = json.loads(path.read_text())
-        if data.get("kind") != "evaluation": raise InputError(f"{path} is not an evaluation report (kind {data.get('kind')!r})")
+        cited = load_result(path)
+        if cited.kind != "evaluation": raise InputError(f"{path} is not an evaluation report (kind {cited.kind!r})")
+        data = cited.to_dict()
         ev = {"report": str(path), "provenance": data["provenance"], "n": data["n"], "threshold": data.get("threshold"),
               "threshold_rule": data.get("threshold_rule"), "metrics": data["metrics"], "segments": data.get("segments", []),
               "fairness": data.get("fairness", []), "calibration": {k: v for k, v in (data.get("calibration") or {}).items() if k != "bins"} or None,
               "calibration_bins": (data.get("calibration") or {}).get("bins"),
               "top_features": ((data.get("explanations") or {}).get("global") or [])[:10],
               "comparison": data.get("comparison"), "gates": data.get("gates", []), "passed": data.get("passed")}
-    return {"kind": "model_card",
-            "model": {"name": rec.name, "version": rec.version, "ref": rec.ref, "kind": rec.kind, "task": rec.task,
+    body = {"model": {"name": rec.name, "version": rec.version, "ref": rec.ref, "kind": rec.kind, "task": rec.task,
                       "created_at": rec.created_at, "target": rec.spec.target, "features": rec.spec.columns,
                       "artifact_path": rec.artifact_path, "artifact_sha256": rec.artifact_sha256},
             "sections": card_info, "training_data": training, "training_metrics": rec.metrics, "evaluation": ev,
             "risks": list((rec.params.get("training") or {}).get("warnings") or []),
-            "reproducibility": {"seed": rec.seed, "params": rec.params, "code_version": rec.code_version, "packages": rec.packages},
-            "provenance": {"model": rec.ref, "data_snapshot": rec.snapshot_id, "evaluation": ev["report"] if ev else None,
-                           "code_version": code_version(), "packages": package_versions(), "created_at": utc_now()}}
+            "reproducibility": {"seed": rec.seed, "params": rec.params, "code_version": rec.code_version, "packages": rec.packages}}
+    inputs = {"training_data": {"table": rec.data_table, "snapshot_id": rec.snapshot_id},
+              "evaluation": {"file": ev["report"], "created_at": ev["provenance"].get("created_at")} if ev else None}
+    return body, provenance(inputs=inputs, model=rec.ref, model_sha256=rec.artifact_sha256, seed=rec.seed)
+
+# %% ../nbs/42_model_card.ipynb #x001
+@dataclass
+class CardConfig:
+    "The options of `mlbench card`"
+    model: str                         # registered model NAME[:VERSION]
+    card_info: str | None = field(default=None, metadata={"metavar": "FILE"})  # YAML with owners, intended_use, out_of_scope_uses, limitations, ethical_considerations
+    evaluation: str | None = field(default=None, metadata={"metavar": "JSON"})  # evaluation.json to cite (default: the model's newest under the reports root)
+    workspace: str | None = workspace_field()
+
+def _cited_evaluation(config: CardConfig, ref: str) -> Path | None:
+    if config.evaluation is None: return latest_evaluation(reports_root(), ref)
+    if not Path(config.evaluation).is_file(): raise InputError(f"evaluation report not found: {config.evaluation}")
+    return Path(config.evaluation)
+
+def check_card(config: CardConfig):
+    "The model exists, the card info parses, the cited evaluation is an evaluation result"
+    with Workspace(config.workspace, read_only=True) as ws: rec = get_model(ws, config.model)
+    load_card_info(config.card_info)
+    cited = _cited_evaluation(config, rec.ref)
+    if cited is not None and load_result(cited).kind != "evaluation": raise InputError(f"{cited} is not an evaluation report")
+
+def compute_card(config: CardConfig, progress: bool = False) -> Result:
+    "Gather the card once: the `model_card` result"
+    with Workspace(config.workspace, read_only=True) as ws: ref = get_model(ws, config.model).ref
+    body, prov = build_model_card(config.workspace, ref, card_info=load_card_info(config.card_info),
+                                  evaluation=_cited_evaluation(config, ref))
+    return Result("model_card", body, prov)
+
+def card_verdict(body: dict) -> Verdict:
+    "The cited evaluation's gate verdict"
+    ev = body["evaluation"]
+    if ev is None: return Verdict("inconclusive", ["no evaluation report of this model was found: run mlbench evaluate first"])
+    if not ev["gates"]: return Verdict("inconclusive", ["the cited evaluation was not run with --gates"])
+    failed = [g["rule"] for g in ev["gates"] if not g["passed"]]
+    return Verdict("fail" if failed else "pass", [f"gate failed: {r}" for r in failed] or [f"all {len(ev['gates'])} gates pass"])
+
+def card_headline(body: dict) -> str:
+    "model card, and its gate verdict when there is one"
+    v = card_verdict(body)
+    return "model card" if v.status == "inconclusive" else f"model card · gates {v.status.upper()}"
+
+def identity_frame(result: Result) -> pd.DataFrame:
+    "What the model is"
+    m = result.body["model"]
+    return pd.DataFrame([("model", m["ref"]), ("kind", m["kind"]), ("task", m["task"]), ("target", m["target"]),
+                         ("registered", m["created_at"]), ("artifact sha256", m["artifact_sha256"])], columns=["item", "value"])
+
+def purpose_view(result: Result) -> list:
+    "Risks found in training, then each section the owners wrote (or 'not provided')"
+    b = result.body
+    out = [Heading("Risks found in training")]
+    out += ["• " + line for line in b.get("risks") or ["none recorded (leakage flags and a model worse than its baseline would show here)"]]
+    for key, title in CARD_SECTIONS.items():
+        value = b["sections"][key]
+        out += [Heading(title)] + [("• " if isinstance(value, list) else "") + line for line in (value if isinstance(value, list) else [value])]
+    return out
+
+def training_view(result: Result) -> list:
+    "The training data: snapshot, split and schema"
+    t = result.body["training_data"]
+    s = t["split"]
+    out = [pd.DataFrame([(k, v) for k, v in t.items() if k not in ("schema", "split")], columns=["item", "value"]),
+           f"Split: {s.get('method')} on {s.get('time_column')}: validation from {s.get('valid_start')}, test from {s.get('test_start')}"]
+    return out + ([pd.DataFrame(t["schema"])] if "schema" in t else [])
+
+def evaluation_view(result: Result) -> list:
+    "The cited evaluation: its data, rows, threshold and metrics"
+    ev = result.body["evaluation"]
+    if ev is None: return ["not provided: no evaluation report of this model was found. Run `mlbench evaluate` first."]
+    p = ev["provenance"]
+    return [pd.DataFrame([("report", ev["report"]), ("data", p.get("data_snapshot")), ("rows", ev["n"]),
+                          ("threshold", f"{ev['threshold']} ({ev['threshold_rule']})"),
+                          ("compared with", (ev.get("comparison") or {}).get("baseline"))], columns=["item", "value"]),
+            pd.DataFrame([{"metric": k, **v} for k, v in ev["metrics"].items()])]
+
+def segments_fairness_view(result: Result) -> list:
+    "Per-segment headline metrics and the fairness tables of the cited evaluation"
+    ev = result.body["evaluation"] or {}
+    out = ([pd.DataFrame([{"column": s["column"], "value": s["value"], "n": s["n"], "flag": s["reason"],
+                           **{k: v["value"] for k, v in s["metrics"].items() if k in ("roc_auc", "recall", "precision", "rmse")}}
+                          for s in ev["segments"]])] if ev.get("segments") else ["not provided: the evaluation had no segment columns."])
+    for f in ev.get("fairness", []):
+        out += [Heading(f"{f['column']}: demographic parity difference {f['demographic_parity_difference']}, "
+                        f"equalized odds difference {f['equalized_odds_difference']}"), pd.DataFrame(f["groups"])]
+    return out
+
+def calibration_features_view(result: Result) -> list:
+    "Calibration error and bins, and the top features by mean |SHAP|"
+    ev, out = result.body["evaluation"] or {}, []
+    if ev.get("calibration"): out += [f"Expected calibration error: {ev['calibration']['ece']:.4f}", pd.DataFrame(ev["calibration_bins"])]
+    if ev.get("top_features"): out += [Heading("Features ranked by mean |SHAP|:"), pd.DataFrame(ev["top_features"])]
+    return out or ["not provided: the evaluation had no calibration or explanations."]
+
+def gates_view(result: Result) -> list:
+    "The cited evaluation's gate verdicts"
+    ev = result.body["evaluation"] or {}
+    if not ev.get("gates"): return ["not provided: the evaluation was not run with --gates."]
+    return [Heading(f"Verdict: {card_verdict(result.body).status.upper()}"), pd.DataFrame(ev["gates"])]
+
+def reproducibility_frame(result: Result) -> pd.DataFrame:
+    "Seed, code version, parameters and package versions of the training run"
+    r = result.body["reproducibility"]
+    return pd.DataFrame([("seed", r["seed"]), ("code version", r["code_version"]), *[(f"param {k}", v) for k, v in r["params"].items()],
+                         *[(f"package {k}", v) for k, v in r["packages"].items()]], columns=["item", "value"])
+
+MODEL_CARD = register(ReportKind(
+    "model_card", CardConfig, compute_card, headline=card_headline, verdict=card_verdict, check=check_card,
+    default_out=lambda c, b: f"model_card-{b['model']['name']}-v{b['model']['version']}",
+    description="Publish model_card.ipynb, model_card.json and model_card.html: purpose and limits (from --card-info), "
+                "training data lineage, evaluation, fairness, calibration, top features, gate verdict and reproducibility."))
