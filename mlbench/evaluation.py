@@ -14,25 +14,31 @@ import pandas as pd
 import plotly.graph_objects as go
 import duckdb
 
-from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, Snapshot, quote_ident, file_relation, relation_columns
+from typing import Literal
+from .core import InputError, utc_now, sha256_file
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field
+from .workspace import Workspace, Snapshot, quote_ident, file_relation, relation_columns, workspace_path
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
 from .train import TimeSplit, read_rows
 from .metrics import METRICS, TASKS, task_metrics, roc_points, pr_points
 from .bootstrap import bootstrap_metrics, BootstrapResult
 from .calibration import reliability_table, recalibrate, RECALIBRATIONS
-from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, ThresholdRule
+from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, threshold_figure, ThresholdRule
 from .fairness import fairness_report, group_labels, MISSING_GROUP
 from .compare import delong_test, DeLongResult
 from .gates import load_gates, check_gates, GateResult
-from .explain import explain_xgboost, global_importance, Explanation
+from .explain import (explain_xgboost, global_importance, Explanation, explanation_to_dict, explanation_from_dict,
+                             beeswarm_figure, dependence_figure, local_figure)
 
 # %% auto #0
-__all__ = ['MAX_LEVELS', 'MIN_SEGMENT', 'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline',
-           'load_registry_data', 'load_predictions', 'EvaluationConfig', 'segment_values', 'headline_metric',
-           'worst_segments', 'top_errors', 'EvaluationResult', 'evaluate', 'load_eval_data', 'run_evaluation',
-           'summary_frame', 'gates_frame', 'metrics_table', 'segments_frame', 'fairness_frames', 'comparison_frame',
-           'roc_figure', 'pr_figure', 'segment_figure', 'regression_figure']
+__all__ = ['MAX_LEVELS', 'MIN_SEGMENT', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS', 'EVALUATION', 'EvalData', 'infer_task',
+           'check_scores', 'resolve_split', 'resolve_baseline', 'load_registry_data', 'load_predictions',
+           'EvaluationConfig', 'segment_values', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data',
+           'EvaluationResult', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
+           'evaluation_headline', 'evaluation_verdict', 'summary_frame', 'gates_view', 'metrics_table',
+           'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure', 'regression_figure',
+           'curves_view', 'reliability_figure', 'calibration_view', 'thresholds_view', 'segment_figure',
+           'segments_view', 'explanations_view', 'errors_view']
 
 # %% ../nbs/19_evaluation.ipynb #c005
 @dataclass
@@ -185,18 +191,28 @@ MIN_SEGMENT = 30
 
 @dataclass
 class EvaluationConfig:
-    "Choices of one evaluation"
-    threshold: float | None = None     # fixed threshold (default 0.5 when no rule is given)
-    threshold_by: str | None = None    # f1 | cost:FP,FN | precision>=P
-    segments: list = field(default_factory=list)
-    sensitive: list = field(default_factory=list)
-    n_resamples: int = 1000
-    seed: int = 0
-    recalibrate: str = "none"          # none | isotonic | platt
-    gates: str | None = None           # path of a gates YAML file
-    explain: bool = True
-    max_explain_rows: int = 2000
-    task: str | None = None            # None or "auto": inferred from the target
+    "The options of `mlbench evaluate`: what to evaluate (a registered model or a predictions file) and how"
+    model: str = ""                    # registered model NAME[:VERSION]
+    data: str | None = None            # table to score (default: the model's training table)
+    split: Literal["train", "valid", "test", "all"] | None = None  # rows to score (default: test on the training table, all elsewhere)
+    baseline: str = "auto"             # model to compare with: NAME[:VERSION], auto (NAME_baseline) or none
+    predictions: str = field(default="", metadata={"metavar": "FILE"})  # CSV or Parquet of scored predictions from any model
+    target: str = ""                   # target column of --predictions
+    score: str = ""                    # score (or prediction) column of --predictions
+    baseline_score: str = field(default="", metadata={"metavar": "COL"})  # baseline score column of --predictions
+    task: Literal["auto", "binary", "regression"] = "auto"  # task (default: from the target)
+    positive: str | None = field(default=None, metadata={"metavar": "LABEL"})  # positive class of --predictions' target (default: 1 or true)
+    threshold: float | None = None     # decision threshold (default: 0.5)
+    threshold_by: str | None = field(default=None, metadata={"metavar": "RULE"})  # choose it: f1, cost:FP_COST,FN_COST or precision>=P
+    segments: list[str] = field(default_factory=list)  # columns to slice metrics by
+    sensitive: list[str] = field(default_factory=list)  # sensitive columns for fairness
+    n_resamples: int = field(default=1000, metadata={"flag": "--bootstrap", "metavar": "N"})  # bootstrap resamples for the intervals
+    seed: int = 0                      # seed of the resamples, the recalibration folds and the explained sample
+    recalibrate: Literal["none", "isotonic", "platt"] = "none"  # show a cross-fitted recalibration
+    gates: str | None = field(default=None, metadata={"metavar": "FILE"})  # quality gates YAML; exit 1 when one fails
+    explain: bool = True               # SHAP explanations of XGBoost models (--no-explain: skip them)
+    max_explain_rows: int = field(default=2000, metadata={"cli": False})  # rows SHAP explains
+    workspace: str | None = workspace_field()
 
     def check(self):
         "Validate the choices; return the threshold rule and the gate rules"
@@ -255,6 +271,29 @@ def top_errors(data: EvalData, threshold: float | None, k: int = 10) -> dict:
     return {"largest_errors": _records(df.reindex(df.error.abs().sort_values(ascending=False).index).head(k))}
 
 # %% ../nbs/19_evaluation.ipynb #c016
+FIGURE_POINTS, FIGURE_ROWS, BEESWARM_ROWS = 300, 2000, 500
+
+def figure_data(res) -> dict:
+    "What the report's figures draw, small enough for the JSON: thinned curves, samples, top features"
+    d, out = res.data, {}
+    curves = [(d.model_name, d.score)] + ([(d.baseline_name, d.baseline_score)] if d.baseline_score is not None else [])
+    if d.task == "binary":
+        out["roc"] = {n: roc_points(d.y, s, max_points=FIGURE_POINTS) for n, s in curves}
+        out["pr"] = {n: pr_points(d.y, s, max_points=FIGURE_POINTS) for n, s in curves}
+        rel = {d.model_name: d.score}
+        if res.recalibrated is not None: rel[f"{res.config.recalibrate} (cross-fitted)"] = res.recalibrated
+        out["reliability"] = {n: reliability_table(d.y, s).to_dict(orient="list") for n, s in rel.items()}
+        out["thresholds"] = res.thresholds.to_dict(orient="list")
+    else:
+        idx = np.sort(np.random.default_rng(0).choice(len(d.y), size=min(len(d.y), FIGURE_ROWS), replace=False))
+        out["scatter"] = {"actual": d.y[idx], "predicted": d.score[idx]}
+    if res.explanation is not None:
+        top = global_importance(res.explanation).feature.head(10).tolist()
+        out["explanation"] = explanation_to_dict(res.explanation, features=top, max_rows=BEESWARM_ROWS, seed=res.config.seed)
+        out["local"] = {title: {"score": float(d.score[one.rows[0]]), "target": float(d.y[one.rows[0]]), "explanation": explanation_to_dict(one)}
+                        for title, one in res.local.items()}
+    return out
+
 @dataclass
 class EvaluationResult:
     "Everything the evaluation readout shows"
@@ -279,7 +318,7 @@ class EvaluationResult:
     def passed(self) -> bool: return all(g.passed for g in self.gates)
 
     def to_dict(self) -> dict:
-        "The `evaluation.json` contract"
+        "The body of the `evaluation` result (`evaluation.json` with the protocol's keys)"
         d, b = self.data, self.boot
         comparison = None
         if b.diff is not None:
@@ -289,12 +328,11 @@ class EvaluationResult:
                                              if d.task == "binary" else None),
                           "auc_diff": self.delong.diff if self.delong else None, "auc_p_value": self.delong.p_value if self.delong else None,
                           "auc_ci_low": self.delong.ci_low if self.delong else None, "auc_ci_high": self.delong.ci_high if self.delong else None,
+                          "auc_z": self.delong.z if self.delong else None,
                           "metrics": {k: {"diff": b.diff[k].value, "ci_low": b.diff[k].ci_low, "ci_high": b.diff[k].ci_high,
                                           "baseline_value": b.baseline[k].value, "baseline_ci_low": b.baseline[k].ci_low,
                                           "baseline_ci_high": b.baseline[k].ci_high} for k in b.metrics}}
-        prov = {"model": d.model_name, "model_sha256": d.model.artifact_sha256 if d.model else None, "baseline": d.baseline_name,
-                **d.source, "code_version": code_version(), "packages": package_versions(), "created_at": self.created_at}
-        return {"kind": "evaluation", "task": d.task, "n": int(len(d.y)), "dropped": d.dropped,
+        return {"task": d.task, "n": int(len(d.y)), "dropped": d.dropped,
                 "missing": {"target": d.dropped, "score": d.missing_score}, "positive_class": d.positive_class,
                 "threshold": self.threshold, "threshold_rule": self.threshold_rule,
                 "metrics": {k: i.to_dict() for k, i in b.metrics.items()},
@@ -302,7 +340,9 @@ class EvaluationResult:
                 "segments": self.segments, "fairness": self.fairness, "comparison": comparison, "calibration": self.calibration,
                 "explanations": None if self.explanation is None else {
                     "global": global_importance(self.explanation).to_dict(orient="records"), "rows_explained": len(self.explanation.rows)},
-                "errors": self.errors, "gates": [g.to_dict() for g in self.gates], "passed": self.passed, "provenance": prov}
+                "errors": self.errors, "gates": [g.to_dict() for g in self.gates], "passed": self.passed,
+                "source": {"model": d.model_name, "baseline": d.baseline_name, **{k: v for k, v in d.source.items() if k != "content_hash"}},
+                "positive_rate": float(d.y.mean()) if d.task == "binary" else None, "figures": figure_data(self)}
 
 # %% ../nbs/19_evaluation.ipynb #c018
 def _calibration(data: EvalData, method: str, seed: int, threshold: float) -> tuple[dict, np.ndarray | None]:
@@ -348,10 +388,6 @@ def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> Evaluati
     return result
 
 # %% ../nbs/19_evaluation.ipynb #c020
-def _list(value) -> list:
-    if isinstance(value, (list, tuple)): return list(value)
-    return [v.strip() for v in str(value or "").split(",") if v.strip()]
-
 def load_eval_data(*, workspace=None, model: str = "", data: str = "", split: str = "", baseline: str = "auto",
                    predictions: str = "", target: str = "", score: str = "", baseline_score: str = "", task: str = "auto",
                    positive: str = "", columns=(), record_snapshot: bool = False) -> EvalData:
@@ -368,121 +404,237 @@ def load_eval_data(*, workspace=None, model: str = "", data: str = "", split: st
                          "a registered model's positive class is fixed at training")
     return got
 
-def run_evaluation(*, threshold=None, threshold_by: str = "", segments="", sensitive="", bootstrap: int = 1000, seed: int = 0,
-                   recalibrate: str = "none", gates: str = "", explain: bool = True, **source) -> EvaluationResult:
-    "Load and evaluate in one call, from the report template's parameters"
-    segs, sens = _list(segments), _list(sensitive)
-    config = EvaluationConfig(threshold=None if threshold_by else threshold, threshold_by=threshold_by or None, segments=segs,
-                              sensitive=sens, n_resamples=int(bootstrap), seed=int(seed), recalibrate=recalibrate or "none",
-                              gates=gates or None, explain=explain)
+def check_evaluation(config: EvaluationConfig):
+    "The checks that need no data: what to evaluate, the threshold rule, the gates file"
     config.check()
-    return evaluate(load_eval_data(columns=list(dict.fromkeys(segs + sens)), **source), config)
+    if bool(config.model) == bool(config.predictions): raise InputError("evaluate either --model NAME[:VERSION] or --predictions FILE (one of them)")
+    if config.predictions and not Path(config.predictions).is_file(): raise InputError(f"predictions file not found: {config.predictions}")
+    if config.model and not workspace_path(config.workspace).exists():
+        raise InputError(f"workspace {workspace_path(config.workspace)} does not exist; run `mlbench demo` or `mlbench ingest` first")
+
+def _check_loaded(data: EvalData, config: EvaluationConfig, gate_rules: list):
+    "The checks that need the loaded rows, made before any resample"
+    for r in gate_rules:
+        if METRICS[r.metric].task != data.task:
+            raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
+                             f"this evaluation is {data.task}")
+    for c in config.sensitive:
+        if data.task == "binary" and pd.Series(group_labels(data.frame[c])).nunique() < 2:
+            raise InputError(f"sensitive column {c!r} has one group in the evaluated rows; fairness needs at least two")
+
+def compute_evaluation(config: EvaluationConfig, progress: bool = False) -> Result:
+    "Load, score once and evaluate once: the `evaluation` result"
+    _, gate_rules = config.check()
+    data = load_eval_data(workspace=config.workspace, model=config.model, data=config.data or "", split=config.split or "",
+                          baseline=config.baseline, predictions=config.predictions, target=config.target, score=config.score,
+                          baseline_score=config.baseline_score, task=config.task, positive=config.positive or "",
+                          columns=list(dict.fromkeys([*config.segments, *config.sensitive])), record_snapshot=bool(config.model))
+    _check_loaded(data, config, gate_rules)
+    res = evaluate(data, config)
+    s = data.source
+    inputs = {"data": ({"table": s["data_table"], "snapshot_id": s["data_snapshot"], "split": s["split"]} if "data_table" in s
+                       else {"file": s["predictions_file"], "sha256": s["sha256"]})}
+    return Result("evaluation", res.to_dict(), provenance(inputs=inputs, model=data.model_name, seed=config.seed,
+                                                          model_sha256=data.model.artifact_sha256 if data.model else None))
+
+def evaluation_headline(body: dict) -> str:
+    "The headline metric with its interval"
+    name = headline_metric(body["task"])
+    m = body["metrics"].get(name) or {}
+    return "—" if m.get("value") is None else f"{name} {m['value']:.4f}" + (f" [{m['ci_low']:.4f}, {m['ci_high']:.4f}]" if m.get("ci_low") is not None else "")
+
+def evaluation_verdict(body: dict) -> Verdict:
+    "The gates' verdict; inconclusive without gates"
+    if not body["gates"]: return Verdict("inconclusive", ["no gates were given (--gates): nothing decides whether this model may ship"])
+    failed = [g for g in body["gates"] if not g["passed"]]
+    return Verdict("fail" if failed else "pass", [f"gate failed: {g['rule']}" + (f" ({g['note']})" if g["note"] else "") for g in failed]
+                   or [f"all {len(body['gates'])} gates pass"])
+
+def _default_folder(config: EvaluationConfig, body: dict) -> str:
+    s = body["source"]
+    if config.model: return f"evaluation-{s['model'].replace(':', '-v')}-{s['data_table']}-{s['split']}"
+    return f"evaluation-{Path(config.predictions).stem}-{config.score}"
+
+EVALUATION = register(ReportKind(
+    "evaluation", EvaluationConfig, compute_evaluation, headline=evaluation_headline, verdict=evaluation_verdict,
+    check=check_evaluation, default_out=_default_folder, exit_on_fail=True,
+    description="Score a registered model (or read scored predictions from any model) and publish evaluation.ipynb, "
+                "evaluation.json and evaluation.html: metrics with bootstrap intervals, calibration, thresholds, segments, "
+                "fairness, comparison with a baseline, SHAP explanations, error analysis and quality gates. Exit status 1 "
+                "when a gate fails."))
 
 # %% ../nbs/19_evaluation.ipynb #c030
 def _ci(i: dict) -> str:
     if i.get("ci_low") is None or not np.isfinite(i["ci_low"]): return "—"
     return f"[{i['ci_low']:.4f}, {i['ci_high']:.4f}]"
 
-def summary_frame(result: EvaluationResult) -> pd.DataFrame:
+def summary_frame(result: Result) -> pd.DataFrame:
     "What was evaluated, on which rows, as rows of (item, value)"
-    d, src = result.data, result.data.source
-    rows = [("model", d.model_name), ("baseline", d.baseline_name or "none"), ("task", d.task),
-            *[(k.replace("_", " "), v) for k, v in src.items() if k not in ("content_hash", "sha256")],
-            ("rows evaluated", f"{len(d.y):,}" + (f" ({d.dropped:,} without a target left out)" if d.dropped else "")
-             + (f" ({d.missing_score:,} without a score left out)" if d.missing_score else ""))]
-    if d.task == "binary":
-        rows += [("positive class", d.positive_class or "1"), ("positive rate", f"{d.y.mean():.3f}"), ("threshold", f"{result.threshold:g} ({result.threshold_rule})")]
-    rows += [("bootstrap", f"{result.boot.n_resamples} resamples, seed {result.config.seed}, 95% percentile intervals"),
-             ("created", result.created_at)]
+    b = result.body
+    src = b["source"]
+    rows = [("model", src["model"]), ("baseline", src["baseline"] or "none"), ("task", b["task"]),
+            *[(k.replace("_", " "), v) for k, v in src.items() if k not in ("model", "baseline", "sha256")],
+            ("rows evaluated", f"{b['n']:,}" + (f" ({b['missing']['target']:,} without a target left out)" if b["missing"]["target"] else "")
+             + (f" ({b['missing']['score']:,} without a score left out)" if b["missing"]["score"] else ""))]
+    if b["task"] == "binary":
+        rows += [("positive class", b["positive_class"] or "1"), ("positive rate", f"{b['positive_rate']:.3f}"),
+                 ("threshold", f"{b['threshold']:g} ({b['threshold_rule']})")]
+    bs = b["bootstrap"]
+    rows += [("bootstrap", f"{bs['n_resamples']} resamples, seed {bs['seed']}, 95% percentile intervals"),
+             ("created", result.provenance.get("created_at"))]
     return pd.DataFrame(rows, columns=["item", "value"])
 
-def gates_frame(result: EvaluationResult) -> pd.DataFrame:
-    "The gate verdicts, one row per rule"
-    return pd.DataFrame([{"rule": g.rule, "value": g.value, "verdict": "PASS" if g.passed else "FAIL", "note": g.note,
-                          "line": g.line} for g in result.gates])
+def gates_view(result: Result) -> list:
+    "The verdict and one row per rule"
+    gates = result.body["gates"]
+    if not gates: return ["No gates file was given (--gates); nothing was checked."]
+    return [Heading(f"Verdict: {result.verdict().status.upper()} ({sum(g['passed'] for g in gates)} of {len(gates)} rules pass)"),
+            pd.DataFrame([{"rule": g["rule"], "value": g["value"], "verdict": "PASS" if g["passed"] else "FAIL", "note": g["note"],
+                           "line": g["line"]} for g in gates])]
 
-def metrics_table(result: EvaluationResult) -> pd.DataFrame:
+def metrics_table(result: Result) -> pd.DataFrame:
     "One row per metric: model value and interval, baseline and the paired difference when there is one"
-    b, rows = result.boot, []
-    for name, i in b.metrics.items():
+    b, rows = result.body, []
+    comp, model = b["comparison"], b["source"]["model"]
+    for name, i in b["metrics"].items():
         info = METRICS[name]
         row = {"metric": info.label, "direction": "higher is better" if info.greater_is_better else "lower is better",
-               result.data.model_name: i.value, "95% interval": _ci(i.to_dict())}
-        if b.diff is not None:
-            row |= {result.data.baseline_name: b.baseline[name].value, "difference": b.diff[name].value,
-                    "difference interval": _ci(b.diff[name].to_dict())}
+               model: i["value"], "95% interval": _ci(i)}
+        if comp is not None:
+            c = comp["metrics"][name]
+            row |= {comp["baseline"]: c["baseline_value"], "difference": c["diff"], "difference interval": _ci(c)}
         rows.append(row)
     return pd.DataFrame(rows)
 
-def segments_frame(result: EvaluationResult) -> pd.DataFrame:
+def comparison_view(result: Result) -> list:
+    "DeLong's test of the AUC difference, or why there is none"
+    b = result.body
+    c = b["comparison"]
+    if c is None: return ["No baseline was given; there is nothing to compare."]
+    if c["auc_diff"] is None: return ["Regression: the paired bootstrap differences are in the metrics table above."]
+    return ["DeLong's test for two correlated ROC AUCs on the same rows:", pd.DataFrame([
+        ("model AUC", f"{b['metrics']['roc_auc']['value']:.4f}"), ("baseline AUC", f"{c['metrics']['roc_auc']['baseline_value']:.4f}"),
+        ("difference", f"{c['auc_diff']:+.4f} [{c['auc_ci_low']:+.4f}, {c['auc_ci_high']:+.4f}]"),
+        ("DeLong z", f"{c['auc_z']:.3f}"), ("p-value", f"{c['auc_p_value']:.4g}"),
+        ("threshold metrics", f"both models at this model's threshold {b['threshold']:g} ({b['threshold_rule']})")], columns=["item", "value"])]
+
+def segments_frame(result: Result) -> pd.DataFrame:
     "Per segment: n, flag and every metric with its interval"
     rows = []
-    for s in result.segments:
+    for s in result.body["segments"]:
         row = {"column": s["column"], "value": s["value"], "n": s["n"], "flag": s["reason"] or ""}
         for k, m in s["metrics"].items(): row[k] = f"{m['value']:.4f} {_ci(m)}"
         rows.append(row)
     return pd.DataFrame(rows)
 
-def fairness_frames(result: EvaluationResult) -> list[tuple[str, pd.DataFrame]]:
+def fairness_view(result: Result) -> list:
     "A titled per-group table for each sensitive column"
-    return [(f"{f['judgement']} {f['column']}: demographic parity difference {f['demographic_parity_difference']:.4f}, equalized odds difference "
-             f"{f['equalized_odds_difference'] if f['equalized_odds_difference'] is None else round(f['equalized_odds_difference'], 4)}",
-             pd.DataFrame(f["groups"])) for f in result.fairness]
+    fair = result.body["fairness"]
+    if not fair: return ["No sensitive columns were given (--sensitive), or the task is regression."]
+    out = []
+    for f in fair:
+        eo = f["equalized_odds_difference"]
+        out += [Heading(f"{f['judgement']} {f['column']}: demographic parity difference {f['demographic_parity_difference']:.4f}, "
+                        f"equalized odds difference {eo if eo is None else round(eo, 4)}"), pd.DataFrame(f["groups"])]
+    return out
 
-def comparison_frame(result: EvaluationResult) -> pd.DataFrame | None:
-    "DeLong's test of the AUC difference, as rows of (item, value)"
-    if result.delong is None: return None
-    r = result.delong
-    return pd.DataFrame([("model AUC", f"{r.auc:.4f}"), ("baseline AUC", f"{r.baseline_auc:.4f}"),
-                         ("difference", f"{r.diff:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"),
-                         ("DeLong z", f"{r.z:.3f}"), ("p-value", f"{r.p_value:.4g}"),
-                         ("threshold metrics", f"both models at this model's threshold {result.threshold:g} ({result.threshold_rule})")],
-                        columns=["item", "value"])
-
-def roc_figure(result: EvaluationResult) -> go.Figure:
+def roc_figure(result: Result) -> go.Figure:
     "ROC curves of the model and the baseline, with the chance diagonal"
     fig = go.Figure()
-    for name, s in _curves(result):
-        p = roc_points(result.data.y, s)
+    for name, p in result.body["figures"]["roc"].items():
         fig.add_scatter(x=p["fpr"], y=p["tpr"], mode="lines", name=name, customdata=p["threshold"],
                         hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>threshold %{customdata:.3f}")
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=dict(dash="dot", color="grey"))
     return fig.update_layout(title="ROC curve", xaxis_title="False positive rate", yaxis_title="True positive rate",
                              width=640, height=480, legend=dict(x=0.45, y=0.08))
 
-def pr_figure(result: EvaluationResult) -> go.Figure:
+def pr_figure(result: Result) -> go.Figure:
     "Precision-recall curves of the model and the baseline, with the prevalence line"
     fig = go.Figure()
-    for name, s in _curves(result):
-        p = pr_points(result.data.y, s)
+    for name, p in result.body["figures"]["pr"].items():
         fig.add_scatter(x=p["recall"], y=p["precision"], mode="lines", name=name, customdata=p["threshold"],
                         hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>threshold %{customdata:.3f}")
-    prevalence = float(result.data.y.mean())
+    prevalence = result.body["positive_rate"]
     fig.add_scatter(x=[0, 1], y=[prevalence, prevalence], mode="lines", name=f"prevalence ({prevalence:.3f})",
                     line=dict(dash="dot", color="grey"))
     return fig.update_layout(title="Precision-recall curve", xaxis_title="Recall", yaxis_title="Precision",
                              width=640, height=480, yaxis_range=[0, 1.02])
 
-def _curves(result: EvaluationResult):
-    yield result.data.model_name, result.data.score
-    if result.data.baseline_score is not None: yield result.data.baseline_name, result.data.baseline_score
+def regression_figure(result: Result) -> go.Figure:
+    "Predicted against actual values (a sample of 2,000 rows), with the identity line"
+    s = result.body["figures"]["scatter"]
+    lo, hi = min(min(s["actual"]), min(s["predicted"])), max(max(s["actual"]), max(s["predicted"]))
+    fig = go.Figure(go.Scattergl(x=s["actual"], y=s["predicted"], mode="markers", marker=dict(size=4, opacity=0.4), name=result.body["source"]["model"]))
+    fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="perfect", line=dict(dash="dot", color="grey"))
+    return fig.update_layout(title="Predicted against actual", xaxis_title="actual", yaxis_title="predicted", width=600, height=520)
 
-def segment_figure(result: EvaluationResult, column: str) -> go.Figure:
+def curves_view(result: Result) -> list:
+    "ROC and precision-recall curves, or predicted against actual"
+    return [roc_figure(result), pr_figure(result)] if result.body["task"] == "binary" else [regression_figure(result)]
+
+def reliability_figure(result: Result) -> go.Figure:
+    "Reliability diagram of the model's scores (and the recalibrated ones), with bin counts as bars"
+    fig, first = go.Figure(), None
+    for name, t in result.body["figures"]["reliability"].items():
+        first = first or t
+        fig.add_scatter(x=t["mean_score"], y=t["positive_rate"], mode="lines+markers", name=name, customdata=t["count"],
+                        hovertemplate="mean score %{x:.3f}<br>positive rate %{y:.3f}<br>rows %{customdata}")
+    fig.add_bar(x=[(a + b) / 2 for a, b in zip(first["bin_low"], first["bin_high"])], y=first["count"], name="rows per bin", yaxis="y2",
+                opacity=0.25, marker_color="grey", width=0.08)
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration", line=dict(dash="dot", color="grey"))
+    return fig.update_layout(title="Reliability diagram", xaxis_title="Mean predicted probability (bin)",
+                             yaxis=dict(title="Observed positive rate", range=[0, 1]),
+                             yaxis2=dict(title="Rows", overlaying="y", side="right", showgrid=False),
+                             width=700, height=480, legend=dict(x=0.02, y=0.98))
+
+def calibration_view(result: Result) -> list:
+    "The reliability diagram and, with a recalibration, the metrics before and after"
+    if result.body["task"] != "binary": return ["Calibration applies to classifiers."]
+    rec = result.body["calibration"]["recalibration"]
+    return [reliability_figure(result)] + ([pd.DataFrame({"before": rec["metrics_before"], "after": rec["metrics_after"]}).rename_axis("metric")] if rec else [])
+
+def thresholds_view(result: Result) -> list:
+    "The chosen threshold and the metrics across thresholds"
+    b = result.body
+    if b["task"] != "binary": return ["Thresholds apply to classifiers."]
+    return [f"Threshold {b['threshold']:g}, chosen by: {b['threshold_rule']}.", threshold_figure(pd.DataFrame(b["figures"]["thresholds"]), b["threshold"])]
+
+def segment_figure(result: Result, column: str) -> go.Figure:
     "The headline metric per segment value of `column`, with intervals and the overall value"
-    k = headline_metric(result.data.task)
-    segs = [s for s in result.segments if s["column"] == column and not s["flagged"]]
+    k = headline_metric(result.body["task"])
+    segs = [s for s in result.body["segments"] if s["column"] == column and not s["flagged"]]
     v = [s["metrics"][k] for s in segs]
     fig = go.Figure(go.Bar(x=[s["value"] for s in segs], y=[m["value"] for m in v], text=[f"n={s['n']:,}" for s in segs],
                            error_y=dict(type="data", symmetric=False, array=[m["ci_high"] - m["value"] for m in v],
                                         arrayminus=[m["value"] - m["ci_low"] for m in v])))
-    fig.add_hline(y=result.boot.metrics[k].value, line=dict(dash="dot"), annotation_text="overall")
+    fig.add_hline(y=result.body["metrics"][k]["value"], line=dict(dash="dot"), annotation_text="overall")
     return fig.update_layout(title=f"{METRICS[k].label} by {column}", yaxis_title=METRICS[k].label, width=640, height=400)
 
-def regression_figure(result: EvaluationResult) -> go.Figure:
-    "Predicted against actual values, with the identity line"
-    d = result.data
-    idx = np.random.default_rng(0).choice(len(d.y), size=min(len(d.y), 5000), replace=False)
-    lo, hi = float(min(d.y.min(), d.score.min())), float(max(d.y.max(), d.score.max()))
-    fig = go.Figure(go.Scattergl(x=d.y[idx], y=d.score[idx], mode="markers", marker=dict(size=4, opacity=0.4), name=d.model_name))
-    fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="perfect", line=dict(dash="dot", color="grey"))
-    return fig.update_layout(title="Predicted against actual", xaxis_title="actual", yaxis_title="predicted", width=600, height=520)
+def segments_view(result: Result) -> list:
+    "Every metric per segment, and the headline metric per segment of each column"
+    segs = result.body["segments"]
+    if not segs: return ["No segment columns were given (--segments)."]
+    return [segments_frame(result)] + [segment_figure(result, c) for c in dict.fromkeys(s["column"] for s in segs)]
+
+def explanations_view(result: Result) -> list:
+    "Global SHAP ranking, beeswarm, dependence of the top three features, and two single rows"
+    f = result.body["figures"]
+    if "explanation" not in f: return ["Explanations need a registered XGBoost model; scored predictions carry no model to explain."]
+    ex = explanation_from_dict(f["explanation"])
+    ranking = pd.DataFrame(result.body["explanations"]["global"]).head(15)
+    out = [ranking, beeswarm_figure(ex)] + [dependence_figure(ex, feature) for feature in ranking.feature.head(3) if feature in ex.features]
+    for title, one in f["local"].items():
+        out.append(local_figure(explanation_from_dict(one["explanation"]), 0,
+                                f"Why this score: the {title} row (score {one['score']:.3f}, target {one['target']:g})"))
+    return out
+
+def errors_view(result: Result) -> list:
+    "The worst segments compared with overall, and the most confident mistakes"
+    e = result.body["errors"]
+    worst = pd.DataFrame(e["worst_segments"])
+    out = [worst if not worst.empty else "No unflagged segments to rank."]
+    for key in ("false_positives", "false_negatives", "largest_errors"):
+        if key in e:
+            rows = pd.DataFrame(e[key])
+            out += [Heading(key.replace("_", " ")), rows if not rows.empty else "none"]
+    return out

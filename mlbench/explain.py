@@ -16,7 +16,7 @@ from .registry import XGBoostModel
 
 # %% auto #0
 __all__ = ['Explanation', 'explain_xgboost', 'global_importance', 'beeswarm_figure', 'dependence_figure', 'local_explanation',
-           'local_figure']
+           'local_figure', 'explanation_to_dict', 'explanation_from_dict']
 
 # %% ../nbs/16_explain.ipynb #c005
 @dataclass
@@ -87,3 +87,30 @@ def local_figure(ex: Explanation, i: int, title: str, *, top: int = 10) -> go.Fi
     return (go.Figure(go.Bar(x=df["shap"], y=[f"{f} = {v}" for f, v in zip(df.feature, df.value)], orientation="h",
                              marker_color=np.where(df["shap"] > 0, "#d62728", "#1f77b4")))
             .update_layout(title=title, xaxis_title="SHAP value (log-odds)", width=640, height=120 + 28 * len(df)))
+
+# %% ../nbs/16_explain.ipynb #x001
+def _jsonable_column(values: pd.Series) -> list:
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return [None if pd.isna(v) else float(v) for v in values]
+    return [None if pd.isna(v) else str(v) for v in values]
+
+def explanation_to_dict(
+    ex: Explanation,
+    *, features: list | None = None,  # features to keep, in this order (default: all)
+    max_rows: int | None = None,      # keep a seeded sample of at most this many rows
+    seed: int = 0,
+) -> dict:
+    "A JSON-able explanation: features, SHAP values, feature values, base value and row positions"
+    features = list(features or ex.features)
+    keep = np.arange(len(ex.values))
+    if max_rows is not None and len(keep) > max_rows: keep = np.sort(np.random.default_rng(seed).choice(keep, max_rows, replace=False))
+    cols = [ex.features.index(f) for f in features]
+    return {"features": features, "base_value": float(ex.base_value), "rows": [int(r) for r in np.asarray(ex.rows)[keep]],
+            "values": ex.values[np.ix_(keep, cols)].tolist(), "data": {f: _jsonable_column(ex.data[f].iloc[keep]) for f in features}}
+
+def explanation_from_dict(d: dict) -> Explanation:
+    "The `Explanation` a dict from `explanation_to_dict` describes"
+    data = pd.DataFrame({f: pd.Series(v, dtype="float64" if all(x is None or isinstance(x, float) for x in v) else "category")
+                         for f, v in d["data"].items()})
+    return Explanation(list(d["features"]), np.asarray(d["values"], float).reshape(len(d["rows"]), len(d["features"])),
+                       d["base_value"], data, np.asarray(d["rows"], int))
