@@ -384,7 +384,7 @@ def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> Evaluati
     thresholds = threshold_table(data.y, data.score, fp_cost=rule.fp_cost, fn_cost=rule.fn_cost) if binary else None
     result = EvaluationResult(data, config, threshold, str(rule) if binary else None, boot, delong, segments, fairness,
                               calibration, recalibrated, thresholds, explanation, local, errors, [], utc_now())
-    if gate_rules: result.gates = check_gates(gate_rules, result.to_dict(), where=Path(config.gates).name)
+    if gate_rules: result.gates = check_gates(gate_rules, result.to_dict(), where=Path(config.gates).name, kind="evaluation")
     return result
 
 # %% ../nbs/19_evaluation.ipynb #c020
@@ -415,7 +415,9 @@ def check_evaluation(config: EvaluationConfig):
 def _check_loaded(data: EvalData, config: EvaluationConfig, gate_rules: list):
     "The checks that need the loaded rows, made before any resample"
     for r in gate_rules:
-        if METRICS[r.metric].task != data.task:
+        if r.kind not in (None, "evaluation"):
+            raise InputError(f"{Path(config.gates).name} line {r.line}: the rule is for {r.kind} results; this is an evaluation")
+        if r.metric and METRICS[r.metric].task != data.task:
             raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
                              f"this evaluation is {data.task}")
     for c in config.sensitive:

@@ -12,20 +12,22 @@ from pathlib import Path
 
 
 from .core import InputError, parse_yaml
+from .protocol import resolve_path, KINDS
 from .metrics import METRICS
 
 # %% auto #0
-__all__ = ['OPS', 'USES', 'GateRule', 'parse_gates', 'load_gates', 'GateResult', 'check_gates']
+__all__ = ['OPS', 'ORDER_OPS', 'USES', 'GateRule', 'parse_gates', 'load_gates', 'GateResult', 'check_gates']
 
 # %% ../nbs/15_gates.ipynb #c005
-OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
+ORDER_OPS = (">=", "<=", ">", "<")
 USES = ("value", "ci_low", "ci_high")
-_KEYS = {"metric", "op", "threshold", "use", "segment", "vs_baseline", "max_drop"}
+_KEYS = {"metric", "op", "threshold", "use", "segment", "vs_baseline", "max_drop", "path", "value", "kind"}
 
 @dataclass
 class GateRule:
-    "One quality gate"
-    metric: str
+    "One quality gate: an evaluation metric (shorthand) or any result's value by path"
+    metric: str | None = None
     op: str | None = None
     threshold: float | None = None
     use: str = "value"
@@ -33,8 +35,12 @@ class GateRule:
     vs_baseline: bool = False
     max_drop: float | None = None
     line: int = 0                      # where the rule starts in its file (1-based)
+    path: str | None = None            # a path rule's path in the result
+    value: object = None               # a path rule's comparison value (number, word or boolean)
+    kind: str | None = None            # the result kind the rule applies to (metric rules: evaluation)
 
     def __str__(self) -> str:
+        if self.path: return f"{self.path} {self.op} {self.value}"
         bound = "" if self.use == "value" else f" ({self.use})"
         if self.vs_baseline: return f"{self.metric}{bound} vs baseline: drop <= {self.max_drop:g}"
         seg = f" [{self.segment['column']}={self.segment['value']}]" if self.segment else ""
@@ -45,6 +51,17 @@ def _rule(d, line: int, where: str) -> GateRule:
     if not isinstance(d, dict): raise bad("a rule must be a mapping like {metric: roc_auc, op: '>=', threshold: 0.75}")
     unknown = set(d) - _KEYS
     if unknown: raise bad(f"unknown key {sorted(unknown)[0]!r}; rule keys are {', '.join(sorted(_KEYS))}")
+    kind = d.get("kind")
+    if kind is not None and kind not in KINDS: raise bad(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    if "path" in d:
+        if "metric" in d: raise bad("a rule has a metric or a path, not both")
+        if not isinstance(d["path"], str) or not d["path"]: raise bad("path must be text, e.g. decision or severity_counts.major")
+        if d.get("op") not in OPS: raise bad(f"op {d.get('op')!r} must be one of {', '.join(OPS)} (quote it in YAML)")
+        if "value" not in d: raise bad("a path rule needs a value to compare with")
+        if d["op"] in ORDER_OPS and not (isinstance(d["value"], (int, float)) and not isinstance(d["value"], bool)):
+            raise bad(f"op {d['op']!r} compares numbers; value {d['value']!r} is not one (use == or != for words)")
+        return GateRule(op=d["op"], line=line, path=d["path"], value=d["value"], kind=kind)
+    if kind not in (None, "evaluation"): raise bad(f"metric rules apply to evaluations; for a {kind} result use a path rule")
     metric = d.get("metric")
     if metric not in METRICS: raise bad(f"unknown metric {metric!r}; metrics: {', '.join(METRICS)}")
     use = d.get("use", "value")
@@ -53,13 +70,13 @@ def _rule(d, line: int, where: str) -> GateRule:
     if d.get("vs_baseline"):
         if not num("max_drop") or d["max_drop"] < 0: raise bad("a vs_baseline rule needs max_drop, a number >= 0")
         if d.get("segment"): raise bad("a vs_baseline rule compares the whole data set; drop 'segment'")
-        return GateRule(metric, use=use, vs_baseline=True, max_drop=float(d["max_drop"]), line=line)
-    if d.get("op") not in OPS: raise bad(f"op {d.get('op')!r} must be one of {', '.join(OPS)} (quote it in YAML)")
+        return GateRule(metric, use=use, vs_baseline=True, max_drop=float(d["max_drop"]), line=line, kind="evaluation")
+    if d.get("op") not in ORDER_OPS: raise bad(f"op {d.get('op')!r} must be one of {', '.join(ORDER_OPS)} (quote it in YAML)")
     if not num("threshold"): raise bad("threshold must be a number")
     seg = d.get("segment")
     if seg is not None and (not isinstance(seg, dict) or set(seg) != {"column", "value"}):
         raise bad("segment must be {column: NAME, value: VALUE}")
-    return GateRule(metric, d["op"], float(d["threshold"]), use, seg, line=line)
+    return GateRule(metric, d["op"], float(d["threshold"]), use, seg, line=line, kind="evaluation")
 
 def parse_gates(text: str, where: str = "gates file") -> list[GateRule]:
     "Rules from the YAML `text`; errors name the line"
@@ -89,7 +106,18 @@ class GateResult:
 def _number(x):
     return x if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) else None
 
+def _check_path(rule: GateRule, report: dict) -> GateResult:
+    try: found = resolve_path(report, rule.path)
+    except InputError as e: return GateResult(str(rule), None, False, rule.line, str(e))
+    if rule.op in ORDER_OPS:
+        value = _number(found)
+        if value is None: return GateResult(str(rule), None, False, rule.line, f"{found!r} is not a number")
+        return GateResult(str(rule), value, OPS[rule.op](value, rule.value), rule.line)
+    same = found == rule.value if isinstance(found, (int, float, bool)) and isinstance(rule.value, (int, float, bool)) else str(found) == str(rule.value)
+    return GateResult(str(rule), _number(found), same if rule.op == "==" else not same, rule.line, "" if _number(found) is not None else f"found {found!r}")
+
 def _check(rule: GateRule, report: dict) -> GateResult:
+    if rule.path: return _check_path(rule, report)
     info = METRICS[rule.metric]
     if rule.vs_baseline:
         comp = (report.get("comparison") or {}).get("metrics", {}).get(rule.metric)
@@ -109,10 +137,17 @@ def _check(rule: GateRule, report: dict) -> GateResult:
     if value is None: return GateResult(str(rule), None, False, rule.line, f"{rule.use} undefined")
     return GateResult(str(rule), value, OPS[rule.op](value, rule.threshold), rule.line)
 
-def check_gates(rules: list[GateRule], report: dict, where: str = "gates file") -> list[GateResult]:
-    "The verdict on every rule for one report"
-    task = report.get("task")
+def check_gates(
+    rules: list[GateRule],         # from `parse_gates` or `load_gates`
+    report: dict,                  # a result's JSON (or its body, with `kind`)
+    where: str = "gates file",     # the file's name, for errors
+    kind: str | None = None,       # the result's kind when `report` does not say
+) -> list[GateResult]:
+    "The verdict on every rule for one result"
+    kind, task = kind or report.get("kind"), report.get("task")
     for r in rules:
-        if METRICS[r.metric].task != task:
+        if r.kind and kind and r.kind != kind:
+            raise InputError(f"{where} line {r.line}: the rule is for {r.kind} results; this result is {kind}")
+        if r.metric and METRICS[r.metric].task != task:
             raise InputError(f"{where} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; this report is {task}")
     return [_check(r, report) for r in rules]
