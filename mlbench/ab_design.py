@@ -17,7 +17,7 @@ from scipy import stats
 from scipy.optimize import brentq
 
 from .core import InputError
-from .protocol import Result, ReportKind, Verdict, provenance, register
+from .protocol import Result, ReportKind, Verdict, provenance, register, workspace_field
 
 # %% auto #0
 __all__ = ['PLAN', 'PlanConfig', 'Plan', 'solve_plan', 'power_curve', 'compute_plan', 'plan_verdict', 'plan_frame',
@@ -40,6 +40,7 @@ class PlanConfig:
     two_sided: bool = field(default=True, metadata={"flag": "--one-sided"})  # two-sided test (--one-sided: one-sided)
     daily_units: float | None = None   # units entering per day, all arms together
     variance_reduction: float = 0.0    # CUPED variance reduction R in [0, 1)
+    workspace: str | None = workspace_field()  # (the plan reads no data; its run is logged there)
 
     def check(self):
         if self.metric not in ("proportion", "mean"): raise InputError(f"unknown --metric {self.metric!r}; use proportion or mean")

@@ -27,10 +27,9 @@ from .bayes import beta_binomial, normal_posterior
 # %% auto #0
 __all__ = ['AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'AB', 'MetricSpec', 'parse_metrics', 'load_metrics',
            'ExperimentData', 'aggregate', 'welch', 'relative', 'ratio_value', 'cuped', 'srm_check', 'adjust',
-           'ABConfig', 'segment_effects', 'cumulative_series', 'ABResult', 'srm_reason', 'read_out',
-           'simulate_experiment', 'parse_split', 'run_ab', 'arm_means_figure', 'cumulative_figure', 'ABReadoutConfig',
-           'check_ab', 'compute_ab', 'ab_verdict', 'decision_view', 'health_view', 'metrics_view', 'other_views',
-           'plots_view', 'power_view', 'segments_view']
+           'ABConfig', 'segment_effects', 'cumulative_series', 'ABResult', 'srm_reason', 'read_out', 'parse_split',
+           'run_ab', 'arm_means_figure', 'cumulative_figure', 'ABReadoutConfig', 'check_ab', 'compute_ab', 'ab_verdict',
+           'decision_view', 'health_view', 'metrics_view', 'other_views', 'plots_view', 'power_view', 'segments_view']
 
 # %% ../nbs/24_ab_readout.ipynb #c005
 @dataclass
@@ -531,30 +530,6 @@ def _summary(decision: str, family: list, srm: dict, cfg: ABConfig) -> str:
     verdict = {"ship": "The evidence supports shipping.", "don't ship": "The evidence says not to ship.",
                "inconclusive": "The experiment cannot tell yet: keep it running or accept the risk knowingly."}[decision]
     return " ".join(parts + [verdict])
-
-# %% ../nbs/24_ab_readout.ipynb #c026
-def simulate_experiment(n_users: int = 20_000, *, lift: float = 0.015, seed: int = 0, days: int = 14,
-                        split: float = 0.5) -> pd.DataFrame:
-    "Event-level rows of a simulated experiment with a known effect on conversion (absolute `lift`)"
-    rng = np.random.default_rng(seed)
-    treat = rng.random(n_users) < split
-    pre = rng.gamma(2.0, 10.0, n_users)
-    sessions = rng.poisson(2.0, n_users) + 1
-    p_conv = np.clip(0.10 + lift * treat + 0.002 * (pre - 20) / 10, 0.001, 0.999)
-    converted = rng.random(n_users) < p_conv
-    start = pd.Timestamp("2026-10-01")
-    first_day = rng.integers(0, days, n_users)
-    user = np.repeat(np.arange(n_users), sessions)
-    k = len(user)
-    conv_session = np.zeros(k, dtype=int)
-    last = np.cumsum(sessions) - 1
-    conv_session[last] = converted.astype(int)
-    revenue = 0.3 * pre[user] * rng.gamma(4.0, 0.25, k) + np.where(conv_session == 1, rng.gamma(2.0, 15.0, k), 0.0)
-    return pd.DataFrame({
-        "user_id": user, "variant": np.where(treat[user], "treatment", "control"),
-        "ts": start + pd.to_timedelta(first_day[user] * 86400 + rng.integers(0, 86400, k), unit="s"),
-        "converted": conv_session, "revenue": revenue.round(2), "sessions": 1,
-        "latency_ms": rng.normal(300, 40, k).round(1), "pre_revenue": pre[user].round(2)})
 
 # %% ../nbs/24_ab_readout.ipynb #c035
 def parse_split(text: str | None) -> dict | None:

@@ -7,14 +7,17 @@ Docs: https://mlbench.github.io/mlbench/cli.html.md"""
 # %% ../nbs/90_cli.ipynb #c002
 from __future__ import annotations
 import argparse, json, sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import mlbench
 from .core import MlbenchError, dumps_json
+from .protocol import KINDS
 from .render import RENDERERS
 
 # %% auto #0
-__all__ = ['build_parser', 'main']
+__all__ = ['Command', 'commands', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
@@ -32,16 +35,24 @@ def _renderer_arg(p):
     p.add_argument("--renderer", choices=RENDERERS, default="auto",
                    help="HTML renderer: quarto when on PATH (auto), or the built-in nbconvert renderer")
 
-# %% ../nbs/90_cli.ipynb #c007
-def build_parser() -> argparse.ArgumentParser:
-    "The `mlbench` argument parser with one subcommand per job"
-    parser = _Parser(prog="mlbench", description="Train, evaluate and report on ML models from a DuckDB workspace.")
-    parser.add_argument("--version", action="version", version=f"mlbench {mlbench.__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+def _publish_args(p, kind: str):
+    "The options every report command shares: where the report goes, how it is rendered, progress"
+    p.add_argument("--out", default=None, metavar="DIR", help=f"report folder (default: under $MLBENCH_REPORTS or reports/, named after what it shows)")
+    _renderer_arg(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
 
-    p = sub.add_parser("demo", help="run the main job end to end on generated churn data",
-                       description="Generate seeded churn data, ingest it, train an XGBoost model and a baseline, "
-                                   "and publish the evaluation report and the reports index.")
+# %% ../nbs/90_cli.ipynb #c007
+@dataclass(frozen=True)
+class Command:
+    "One `mlbench` subcommand"
+    name: str
+    help: str
+    add_arguments: Callable        # parser -> None
+    run: Callable                  # parsed args -> exit status
+
+def _add_demo(p):
+    p.description = ("Generate seeded churn data, ingest it, train an XGBoost model and a baseline, and publish every "
+                     "report (evaluation, model card, plan, A/B readout, validation, drift) and the reports index.")
     _workspace_arg(p)
     p.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: $MLBENCH_REPORTS or reports/)")
     p.add_argument("--rows", type=int, default=60_000, help="customers to generate, at least 50000 (default: 60000)")
@@ -50,18 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
-    p = sub.add_parser("ingest", help="load a CSV or Parquet file into a workspace table",
-                       description="Load a CSV or Parquet file into a table (replacing it) and record a data snapshot.")
+def _add_ingest(p):
+    p.description = "Load a CSV or Parquet file into a table (replacing it) and record a data snapshot."
     p.add_argument("file", help="CSV or Parquet file")
     p.add_argument("--table", required=True, help="destination table")
-    p.add_argument("--time-column", default=None, help="column that orders rows in time (default: first timestamp column)")
+    p.add_argument("--time-column", "--time", dest="time_column", default=None, metavar="COL",
+                   help="column that orders rows in time (default: first timestamp column)")
     p.add_argument("--time-format", default=None, metavar="FMT",
                    help="strptime format of a text --time-column, e.g. '%%d/%%m/%%Y %%H:%%M' (default: ISO dates are detected)")
     _workspace_arg(p)
 
-    p = sub.add_parser("train", help="train and register an XGBoost classifier and a logistic baseline",
-                       description="Train a binary XGBoost classifier with early stopping on a time-ordered split, and "
-                                   "a logistic-regression baseline; register both (NAME and NAME_baseline).")
+def _add_train(p):
+    p.description = ("Train a binary XGBoost classifier with early stopping on a time-ordered split, and a "
+                     "logistic-regression baseline; register both (NAME and NAME_baseline).")
     p.add_argument("--table", required=True, help="training table")
     p.add_argument("--target", required=True, help="binary target column (0/1 or true/false, or any two values with --positive)")
     p.add_argument("--positive", default=None, metavar="LABEL", help="the target's positive class, e.g. yes, M, 1.0 (default: 1 or true)")
@@ -73,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default=None, help="model name (default: TABLE_xgb)")
     p.add_argument("--features", type=_csv, default=None, metavar="A,B,...", help="feature columns (default: all but target, time, ids)")
     p.add_argument("--exclude", type=_csv, default=[], metavar="A,B,...", help="columns never used as features")
-    p.add_argument("--time-column", default=None, help="column for the time-ordered split (default: first timestamp column)")
+    p.add_argument("--time-column", "--time", dest="time_column", default=None, metavar="COL",
+                   help="column for the time-ordered split (default: first timestamp column)")
     p.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     p.add_argument("--num-boost-round", type=int, default=1000, help="maximum boosting rounds (default: 1000)")
     p.add_argument("--early-stopping-rounds", type=int, default=50, help="rounds without improvement before stopping (default: 50)")
@@ -83,152 +96,67 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
-    p = sub.add_parser("evaluate", help="publish the evaluation readout of a model or of scored predictions",
-                       description="Score a registered model (or read scored predictions from any model) and publish "
-                                   "evaluation.ipynb, evaluation.json and evaluation.html: metrics with bootstrap intervals, "
-                                   "calibration, thresholds, segments, fairness, comparison with a baseline, SHAP "
-                                   "explanations, error analysis and quality gates. Exit status 1 when a gate fails.")
-    src = p.add_argument_group("what to evaluate (--model or --predictions)")
-    src.add_argument("--model", default="", help="registered model NAME[:VERSION]")
-    src.add_argument("--data", default=None, help="table to score (default: the model's training table)")
-    src.add_argument("--split", choices=["train", "valid", "test", "all"], default=None,
-                     help="rows to score (default: test on the training table, all elsewhere)")
-    src.add_argument("--baseline", default="auto", help="model to compare with: NAME[:VERSION], auto (NAME_baseline) or none")
-    src.add_argument("--predictions", default="", metavar="FILE", help="CSV or Parquet of scored predictions from any model")
-    src.add_argument("--target", default="", help="target column of --predictions")
-    src.add_argument("--score", default="", help="score (or prediction) column of --predictions")
-    src.add_argument("--baseline-score", default="", metavar="COL", help="baseline score column of --predictions")
-    src.add_argument("--task", choices=["auto", "binary", "regression"], default="auto", help="task (default: from the target)")
-    src.add_argument("--positive", default=None, metavar="LABEL", help="positive class of --predictions' target (default: 1 or true)")
-    how = p.add_argument_group("how")
-    thr = how.add_mutually_exclusive_group()
-    thr.add_argument("--threshold", type=float, default=None, help="decision threshold (default: 0.5)")
-    thr.add_argument("--threshold-by", default=None, metavar="RULE", help="choose it: f1, cost:FP_COST,FN_COST or precision>=P")
-    how.add_argument("--segments", type=_csv, default=[], metavar="A,B", help="columns to slice metrics by")
-    how.add_argument("--sensitive", type=_csv, default=[], metavar="A,B", help="sensitive columns for fairness")
-    how.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (default: 1000)")
-    how.add_argument("--seed", type=int, default=0, help="seed of the resamples (default: 0)")
-    how.add_argument("--recalibrate", choices=["none", "isotonic", "platt"], default="none", help="show a cross-fitted recalibration")
-    how.add_argument("--gates", default=None, metavar="FILE", help="quality gates YAML; exit 1 when one fails")
-    how.add_argument("--no-explain", action="store_true", help="skip SHAP explanations")
-    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/evaluation-NAME-vVERSION-TABLE-SPLIT)")
-    _renderer_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    _workspace_arg(p)
-
-    p = sub.add_parser("gate", help="check quality gates against a finished evaluation.json",
-                       description="Print the verdict of a gates file on an evaluation report. Exit status 0 when every "
-                                   "rule passes, 1 when one fails, 2 on bad input.")
-    p.add_argument("evaluation", help="evaluation.json")
+def _add_gate(p):
+    p.description = ("Print the verdict of a gates file on a finished result of any kind (evaluation.json, ab.json, "
+                     "drift.json, validation.json, plan.json, model_card.json). Exit status 0 when every rule passes, "
+                     "1 when one fails, 2 on bad input.")
+    p.add_argument("result", metavar="RESULT_JSON", help="a KIND.json that mlbench wrote")
     p.add_argument("--gates", required=True, metavar="FILE", help="gates YAML file")
     p.add_argument("--json", action="store_true", help="print the verdicts as JSON")
-
-    p = sub.add_parser("card", help="publish the model card of a registered model",
-                       description="Publish model_card.ipynb, model_card.json and model_card.html: purpose and limits "
-                                   "(from --card-info), training data lineage, evaluation, fairness, calibration, top "
-                                   "features, gate verdict and reproducibility.")
-    p.add_argument("--model", required=True, help="registered model NAME[:VERSION]")
-    p.add_argument("--card-info", default=None, metavar="FILE", help="YAML with owners, intended_use, out_of_scope_uses, "
-                                                                     "limitations, ethical_considerations")
-    p.add_argument("--evaluation", default=None, metavar="JSON", help="evaluation.json to cite (default: the newest for the model)")
-    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/model_card-NAME-vVERSION)")
-    _renderer_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
-    p = sub.add_parser("ab-plan", help="plan an experiment: sample size, MDE and duration",
-                       description="Sample size per arm for a minimum detectable effect (or the MDE for a size) and the "
-                                   "duration, for a proportion or mean metric; writes plan.html and plan.json.")
-    p.add_argument("--metric", choices=["proportion", "mean"], required=True, help="metric kind")
-    p.add_argument("--baseline", type=float, required=True, help="baseline rate (proportion) or mean")
-    p.add_argument("--sd", type=float, default=None, help="standard deviation (mean metrics)")
-    size = p.add_mutually_exclusive_group(required=True)
-    size.add_argument("--mde", type=float, help="minimum detectable effect (absolute unless --relative)")
-    size.add_argument("--n-per-arm", type=int, help="units per arm: solve for the MDE instead")
-    p.add_argument("--relative", action="store_true", help="--mde is relative to the baseline")
-    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default: 0.05)")
-    p.add_argument("--power", type=float, default=0.8, help="target power (default: 0.8)")
-    p.add_argument("--arms", type=int, default=2, help="arms including control (default: 2)")
-    p.add_argument("--ratio", type=float, default=1.0, help="treatment units per control unit (default: 1)")
-    p.add_argument("--one-sided", action="store_true", help="one-sided test")
-    p.add_argument("--daily-units", type=float, default=None, help="units entering per day, all arms together")
-    p.add_argument("--variance-reduction", type=float, default=0.0, help="CUPED variance reduction R in [0, 1)")
-    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/plan-METRIC-N)")
-    _renderer_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    p = sub.add_parser("ab", help="read out an A/B experiment from event rows",
-                       description="Aggregate events per unit in DuckDB and publish ab.html and ab.json: SRM, Welch, "
-                                   "delta-method ratio metrics, CUPED, Bayesian and sequential views, multiple testing, "
-                                   "guardrails, segments and a decision.")
-    p.add_argument("--data", required=True, metavar="FILE_OR_TABLE", help="events: CSV or Parquet file, or a workspace table")
-    p.add_argument("--unit", required=True, help="randomisation unit column")
-    p.add_argument("--variant", required=True, help="arm column")
-    p.add_argument("--control", required=True, help="name of the control arm")
-    p.add_argument("--metrics", required=True, metavar="FILE", help="metrics YAML")
-    p.add_argument("--pre", default=None, metavar="FILE_OR_TABLE", help="pre-period values per unit, for CUPED covariates")
-    p.add_argument("--time", default=None, metavar="COL", help="event time column: daily view and sequential looks")
-    p.add_argument("--segments", default=None, metavar="COL", help="unit-level segment column (exploratory)")
-    p.add_argument("--split", default=None, metavar="ARM=W,...", help="planned split for the SRM check (default: equal)")
-    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default: 0.05)")
-    p.add_argument("--correction", choices=["holm", "bh"], default="holm", help="multiple-testing correction (default: holm)")
-    p.add_argument("--decision-view", choices=["fixed", "sequential"], default="fixed", help="which view decides (default: fixed)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the Bayesian draws (default: 0)")
-    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/ab-NAME)")
-    _renderer_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    _workspace_arg(p)
-
-    p = sub.add_parser("validate", help="check data against expectations (or infer a starting expectations file)",
-                       description="Check a file or table against a YAML of expectations (schema, nulls, keys, ranges, values, "
-                                   "patterns, freshness, label quality, leakage) and write validation.html and validation.json. "
-                                   "Exit status 0 when every check passes, 1 when one fails, 2 on bad input. With --infer, write "
-                                   "a starting expectations file from the data instead.")
-    p.add_argument("--data", required=True, metavar="FILE_OR_TABLE", help="data to check (or to infer from)")
-    p.add_argument("--expect", required=True, metavar="FILE", help="expectations YAML (written with --infer)")
-    p.add_argument("--infer", action="store_true", help="write --expect from --data instead of checking")
-    p.add_argument("--label", default=None, metavar="COL", help="label column, for --infer")
-    p.add_argument("--as-of", default=None, help="reference time for freshness checks (default: now)")
-    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/validation-NAME)")
-    _renderer_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    _workspace_arg(p)
-
-    p = sub.add_parser("drift", help="compare a current data set with a reference: data and prediction drift",
-                       description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction "
-                                   "drift and performance change; optionally per time window. Writes drift.html and drift.json.")
-    p.add_argument("--reference", required=True, metavar="FILE_OR_TABLE", help="reference data")
-    p.add_argument("--current", required=True, metavar="FILE_OR_TABLE", help="current data")
-    p.add_argument("--columns", type=_csv, default=None, metavar="A,B", help="columns to compare (default: every shared one)")
-    p.add_argument("--prediction", default=None, metavar="COL", help="score column (prediction drift)")
-    p.add_argument("--target", default=None, metavar="COL", help="target column (performance change)")
-    p.add_argument("--time", default=None, metavar="COL", help="time column of the current data, for windows")
-    p.add_argument("--window", default=None, help="window length with --time, e.g. 1w, 7d, 1m")
-    p.add_argument("--psi-threshold", type=float, default=0.2, help="a column drifts above this PSI (default: 0.2)")
-    p.add_argument("--dataset-share", type=float, default=0.5, help="the data set drifts above this share of columns (default: 0.5)")
-    p.add_argument("--numeric-method", choices=["psi", "ks", "wasserstein"], default="psi", help="drift rule for numeric columns")
-    p.add_argument("--categorical-method", choices=["psi", "chi2"], default="psi", help="drift rule for categorical columns")
-    p.add_argument("--memory-limit", default="256MB", metavar="SIZE",
-                   help="DuckDB memory cap; larger inputs spill to a temporary folder (default: 256MB)")
-    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: reports/drift-NAME)")
-    _renderer_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    _workspace_arg(p)
-
-    p = sub.add_parser("models", help="list the model registry", description="List registered models, newest first.")
+def _add_models(p):
+    p.description = "List registered models, newest first."
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _workspace_arg(p)
 
-    p = sub.add_parser("runs", help="list the run log", description="List recorded runs, newest first.")
+def _add_runs(p):
+    p.description = "List recorded runs, newest first."
     p.add_argument("--limit", type=int, default=50, help="how many runs (default: 50)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _workspace_arg(p)
 
-    p = sub.add_parser("render", help="render an executed notebook to a self-contained HTML page",
-                       description="Render an executed notebook without executing it again, to one offline HTML page.")
+def _add_render(p):
+    p.description = "Render an executed notebook without executing it again, to one offline HTML page."
     p.add_argument("notebook", help="executed .ipynb")
     p.add_argument("--out", default=None, metavar="HTML", help="HTML file (default: beside the notebook)")
     _renderer_arg(p)
+
+def _add_report(p, kind: str):
+    "A report command's arguments: its Config's options, then the publishing options"
+    from mlbench.protocol import report_kind, add_config_arguments
+    spec = report_kind(kind)
+    p.description = spec.description
+    add_config_arguments(p, spec.config)
+    _publish_args(p, kind)
+    if kind == "validation":
+        p.add_argument("--infer", action="store_true", help="write --expect from --data instead of checking")
+        p.add_argument("--label", default=None, metavar="COL", help="label column, for --infer")
+
+def commands() -> dict[str, Command]:
+    "Every subcommand, in the order `mlbench --help` lists them"
+    reports = {e.command: Command(e.command, e.help, lambda p, k=k: _add_report(p, k), lambda a, k=k: _run_report(k, a))
+               for k, e in KINDS.items()}
+    return {"demo": Command("demo", "run the main job end to end on generated churn data", _add_demo, _run_demo),
+            "ingest": Command("ingest", "load a CSV or Parquet file into a workspace table", _add_ingest, _run_ingest),
+            "train": Command("train", "train and register an XGBoost classifier and a logistic baseline", _add_train, _run_train),
+            **reports,
+            "gate": Command("gate", "check quality gates against a finished result of any kind", _add_gate, _run_gate),
+            "models": Command("models", "list the model registry", _add_models, _run_models),
+            "runs": Command("runs", "list the run log", _add_runs, _run_runs),
+            "render": Command("render", "render an executed notebook to a self-contained HTML page", _add_render, _run_render)}
+
+def build_parser(
+    only: str | None = None,       # build this command's arguments (None: every command's; "": none, for --help)
+) -> argparse.ArgumentParser:
+    "The `mlbench` argument parser with one subcommand per job"
+    parser = _Parser(prog="mlbench", description="Train, evaluate and report on ML models from a DuckDB workspace.")
+    parser.add_argument("--version", action="version", version=f"mlbench {mlbench.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, cmd in commands().items():
+        p = sub.add_parser(name, help=cmd.help)
+        if only is None or only == name: cmd.add_arguments(p)
+        p.set_defaults(run=cmd.run)
     return parser
 
 # %% ../nbs/90_cli.ipynb #c008
@@ -252,117 +180,105 @@ def _print_verdict(results, as_json: bool) -> int:
         print(f"gates: {'PASS' if passed else 'FAIL'} ({sum(r.passed for r in results)} of {len(results)} rules pass)")
     return 0 if passed else 1
 
-def _run(args) -> int:
+def _log(msg): print(msg, file=sys.stderr)
+
+def _run_report(kind: str, args) -> int:
+    "Publish one report; print its headline, verdict and files"
+    from mlbench.protocol import report_kind, config_from_args
+    from mlbench.reports import publish
+    if kind == "validation" and args.infer:
+        from mlbench.pipeline import infer
+        path = infer(args.data, args.expect, label=args.label, workspace=args.workspace)
+        print(f"wrote {path}: edit it, then run mlbench validate --data ... --expect {path}")
+        return 0
+    spec = report_kind(kind)
+    published = publish(kind, config_from_args(spec.config, args), out=args.out, renderer=args.renderer, progress=not args.quiet)
+    result = published.result
+    verdict = result.verdict()
+    if kind == "evaluation" and result.body["gates"]:
+        from mlbench.gates import GateResult
+        _print_verdict([GateResult(**g) for g in result.body["gates"]], as_json=False)
+    print(result.headline())
+    print(f"verdict: {verdict.status.upper()}")
+    for reason in verdict.reasons: print(f"  - {reason}")
+    print(f"report: {published.html}\njson:   {published.json}\nrendered by {published.renderer} in {published.seconds:.1f} s")
+    return 1 if spec.exit_on_fail and verdict.status == "fail" else 0
+
+def _run_demo(args) -> int:
     from mlbench import pipeline
+    res = pipeline.run_demo(args.workspace, args.out, rows=args.rows, seed=args.seed, bootstrap=args.bootstrap,
+                            renderer=args.renderer, progress=not args.quiet, log=_log)
+    for name, rep in res.reports.items(): print(f"{name + ':':<12}{rep.html}")
+    print(f"{'index:':<12}{res.index.resolve()}\ndone in {res.seconds:.1f} s (renderer: {res.reports['champion'].renderer})")
+    return 0
+
+def _run_ingest(args) -> int:
+    from mlbench import pipeline
+    snap = pipeline.ingest_file(args.workspace, args.file, args.table, time_column=args.time_column, time_format=args.time_format)
+    print(f"{snap.table}: {snap.rows:,} rows, {len(snap.columns)} columns, snapshot {snap.snapshot_id}"
+          + (f", {snap.time_column} from {snap.time_min} to {snap.time_max}" if snap.time_column else ""))
+    return 0
+
+def _run_train(args) -> int:
+    from mlbench import pipeline
+    res = pipeline.train(args.workspace, args.table, args.target, name=args.name or f"{args.table}_xgb",
+                         features=args.features, exclude=args.exclude, time_column=args.time_column, seed=args.seed,
+                         num_boost_round=args.num_boost_round, early_stopping_rounds=args.early_stopping_rounds,
+                         positive=args.positive, on_missing_target=args.on_missing_target, strict=args.strict,
+                         early_stopping_metric=args.early_stopping_metric,
+                         baseline=not args.no_baseline, device=args.device, progress=not args.quiet)
+    t, s = res.training, res.training["split"]
+    cut = (f"time on {s['time_column']}: validation from {s['valid_start']}, test from {s['test_start']}" if s["method"] == "time"
+           else f"seeded hash (seed {s['seed']}), {1 - s['valid_fraction'] - s['test_fraction']:.0%}/{s['valid_fraction']:.0%}/{s['test_fraction']:.0%}")
+    print(f"positive class: {t['positive_class']!r} (negative: {t['negative_class']!r})")
+    print(f"split: {cut}; rows train {t['rows']['train']:,}, valid {t['rows']['valid']:,}, test {t['rows']['test']:,}"
+          + (f"; {t['rows']['missing_target']:,} with a missing target dropped" if t['rows']['missing_target'] else ""))
+    print(f"features ({len(t['features']['numeric']) + len(t['features']['categorical'])}): "
+          + ", ".join(t["features"]["numeric"] + t["features"]["categorical"]))
+    print(f"xgboost: {t['rounds_trained']} rounds trained, best iteration {t['best_iteration']} "
+          f"(early stopping on validation {t['early_stopping_metric']})")
+    for note in res.notes: print(f"note: {note}")
+    for w in res.warnings: print(f"WARNING: {w}")
+    for r in (res.model, res.baseline):
+        if r: print(f"registered {r.ref} ({r.kind}): valid log loss {r.metrics['valid_log_loss']:.4f}, ROC AUC {r.metrics['valid_roc_auc']:.4f}; "
+                    f"test log loss {r.metrics['test_log_loss']:.4f}, ROC AUC {r.metrics['test_roc_auc']:.4f}, sha256 {r.artifact_sha256[:12]}")
+    return 0
+
+def _run_gate(args) -> int:
+    from mlbench import pipeline
+    return _print_verdict(pipeline.gate(args.result, args.gates, workspace=args.workspace), as_json=args.json)
+
+def _run_models(args) -> int:
     from mlbench.workspace import Workspace
     from mlbench.registry import list_models
-    from mlbench.render import render_html
-    log = lambda msg: print(msg, file=sys.stderr)
-    if args.command == "demo":
-        res = pipeline.run_demo(args.workspace, args.out, rows=args.rows, seed=args.seed, bootstrap=args.bootstrap,
-                                renderer=args.renderer, progress=not args.quiet, log=log)
-        for name, rep in res.reports.items(): print(f"{name + ':':<12}{rep.html}")
-        print(f"{'index:':<12}{res.index.resolve()}\ndone in {res.seconds:.1f} s (renderer: {res.reports['champion'].renderer})")
-    elif args.command == "ingest":
-        snap = pipeline.ingest_file(args.workspace, args.file, args.table, time_column=args.time_column, time_format=args.time_format)
-        print(f"{snap.table}: {snap.rows:,} rows, {len(snap.columns)} columns, snapshot {snap.snapshot_id}"
-              + (f", {snap.time_column} from {snap.time_min} to {snap.time_max}" if snap.time_column else ""))
-    elif args.command == "train":
-        res = pipeline.train(args.workspace, args.table, args.target, name=args.name or f"{args.table}_xgb",
-                             features=args.features, exclude=args.exclude, time_column=args.time_column, seed=args.seed,
-                             num_boost_round=args.num_boost_round, early_stopping_rounds=args.early_stopping_rounds,
-                             positive=args.positive, on_missing_target=args.on_missing_target, strict=args.strict,
-                             early_stopping_metric=args.early_stopping_metric,
-                             baseline=not args.no_baseline, device=args.device, progress=not args.quiet)
-        t, s = res.training, res.training["split"]
-        cut = (f"time on {s['time_column']}: validation from {s['valid_start']}, test from {s['test_start']}" if s["method"] == "time"
-               else f"seeded hash (seed {s['seed']}), {1 - s['valid_fraction'] - s['test_fraction']:.0%}/{s['valid_fraction']:.0%}/{s['test_fraction']:.0%}")
-        print(f"positive class: {t['positive_class']!r} (negative: {t['negative_class']!r})")
-        print(f"split: {cut}; rows train {t['rows']['train']:,}, valid {t['rows']['valid']:,}, test {t['rows']['test']:,}"
-              + (f"; {t['rows']['missing_target']:,} with a missing target dropped" if t['rows']['missing_target'] else ""))
-        print(f"features ({len(t['features']['numeric']) + len(t['features']['categorical'])}): "
-              + ", ".join(t["features"]["numeric"] + t["features"]["categorical"]))
-        print(f"xgboost: {t['rounds_trained']} rounds trained, best iteration {t['best_iteration']} "
-              f"(early stopping on validation {t['early_stopping_metric']})")
-        for note in res.notes: print(f"note: {note}")
-        for w in res.warnings: print(f"WARNING: {w}")
-        for r in (res.model, res.baseline):
-            if r: print(f"registered {r.ref} ({r.kind}): valid log loss {r.metrics['valid_log_loss']:.4f}, ROC AUC {r.metrics['valid_roc_auc']:.4f}; "
-                        f"test log loss {r.metrics['test_log_loss']:.4f}, ROC AUC {r.metrics['test_roc_auc']:.4f}, sha256 {r.artifact_sha256[:12]}")
-    elif args.command == "evaluate":
-        res = pipeline.evaluate(args.workspace, args.model, predictions=args.predictions, target=args.target, score=args.score,
-                                baseline_score=args.baseline_score, task=args.task, positive=args.positive, data=args.data, split=args.split,
-                                baseline=args.baseline, threshold=args.threshold, threshold_by=args.threshold_by,
-                                segments=args.segments, sensitive=args.sensitive, bootstrap=args.bootstrap, seed=args.seed,
-                                recalibrate=args.recalibrate, gates=args.gates, explain=not args.no_explain, out=args.out,
-                                renderer=args.renderer, progress=not args.quiet)
-        print(f"report: {res.html}\njson:   {res.json}\nrendered by {res.renderer} in {res.seconds:.1f} s")
-        if res.data["gates"]:
-            from mlbench.gates import GateResult
-            return _print_verdict([GateResult(**g) for g in res.data["gates"]], as_json=False)
-    elif args.command == "gate":
-        return _print_verdict(pipeline.gate(args.evaluation, args.gates), as_json=args.json)
-    elif args.command == "card":
-        res = pipeline.card(args.workspace, args.model, card_info=args.card_info, evaluation=args.evaluation, out=args.out,
-                            renderer=args.renderer, progress=not args.quiet)
-        print(f"model card: {res.html}\njson:       {res.json}")
-    elif args.command == "ab-plan":
-        from mlbench.ab_design import PlanConfig
-        cfg = PlanConfig(args.metric, args.baseline, args.sd, args.mde, args.relative, args.n_per_arm, args.alpha, args.power,
-                         args.arms, args.ratio, not args.one_sided, args.daily_units, args.variance_reduction)
-        res = pipeline.ab_plan(cfg, out=args.out, renderer=args.renderer, progress=not args.quiet)
-        d = res.data
-        print(f"n per arm {d['n_per_arm']:,}" + (f" (control; each treatment arm {d['n_per_treatment_arm']:,} at ratio {cfg.ratio:g})"
-              if cfg.ratio != 1 else "") + f", total {d['total_n']:,}, MDE {d['mde']:.4g} ({d['mde_relative']:+.2%}), "
-              f"power {d['power']:.1%} with this allocation"
-              + ("" if d["days"] is None else f", {d['days']:.1f} days") + f"\nplan: {res.html}")
-    elif args.command == "ab":
-        res = pipeline.ab(args.data, unit=args.unit, variant=args.variant, control=args.control, metrics=args.metrics, pre=args.pre,
-                          time=args.time, segment=args.segments, split=args.split, alpha=args.alpha, correction=args.correction,
-                          decision_view=args.decision_view, seed=args.seed, workspace=args.workspace, out=args.out,
-                          renderer=args.renderer, progress=not args.quiet)
-        d = res.data
-        print(f"decision: {d['decision']}" + (" (SAMPLE RATIO MISMATCH)" if d["srm"]["flagged"] else ""))
-        for r in d["reasons"]: print(f"  - {r}")
-        print(f"readout: {res.html}")
-    elif args.command == "validate":
-        if args.infer:
-            path = pipeline.infer(args.data, args.expect, label=args.label, workspace=args.workspace)
-            print(f"wrote {path}: edit it, then run mlbench validate --data ... --expect {path}")
-            return 0
-        res = pipeline.validate_data(args.data, args.expect, as_of=args.as_of, workspace=args.workspace, out=args.out,
-                                     renderer=args.renderer, progress=not args.quiet)
-        d = res.data
-        for c in d["checks"]:
-            if not c["passed"]: print(f"FAIL  {c['check']:<16} {c['column'] or '':<20} observed {c['observed']}, expected {c['expected']}")
-        print(f"validation: {'PASS' if d['passed'] else 'FAIL'} ({sum(c['passed'] for c in d['checks'])} of {len(d['checks'])} checks pass)"
-              f"\nreadout: {res.html}")
-        return 0 if d["passed"] else 1
-    elif args.command == "drift":
-        from mlbench.drift import DriftConfig
-        res = pipeline.drift(args.reference, args.current, columns=args.columns, prediction=args.prediction, target=args.target,
-                             time=args.time, window=args.window, workspace=args.workspace, out=args.out, renderer=args.renderer,
-                             config=DriftConfig(args.psi_threshold, args.dataset_share, args.numeric_method, args.categorical_method),
-                             progress=not args.quiet, memory_limit=args.memory_limit)
-        d = res.data
-        print(f"{d['headline']}\nreadout: {res.html}")
-    elif args.command == "models":
-        with Workspace(args.workspace, read_only=True) as ws: _print_frame(list_models(ws), args.json, "no models registered")
-    elif args.command == "runs":
-        with Workspace(args.workspace, read_only=True) as ws: _print_frame(ws.runs(args.limit).fillna(""), args.json, "no runs recorded")
-    elif args.command == "render":
-        res = render_html(args.notebook, args.out, renderer=args.renderer)
-        print(f"{res.path} (rendered by {res.renderer} {res.renderer_version})")
+    with Workspace(args.workspace, read_only=True) as ws: _print_frame(list_models(ws), args.json, "no models registered")
     return 0
+
+def _run_runs(args) -> int:
+    from mlbench.workspace import Workspace
+    with Workspace(args.workspace, read_only=True) as ws: _print_frame(ws.runs(args.limit).fillna(""), args.json, "no runs recorded")
+    return 0
+
+def _run_render(args) -> int:
+    from mlbench.render import render_html
+    res = render_html(args.notebook, args.out, renderer=args.renderer)
+    print(f"{res.path} (rendered by {res.renderer} {res.renderer_version})")
+    return 0
+
+def _command_in(argv: list[str]) -> str:
+    "The subcommand named in `argv` ('' when none)"
+    names = set(commands())
+    return next((a for a in argv if a in names), "")
 
 def main(argv=None) -> int:
     "Entry point of the `mlbench` command; returns the exit status"
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    try: return _run(args)
+    try: return args.run(args)
     except MlbenchError as e:
         print(f"mlbench: error: {' '.join(str(e).split())}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ import pandas as pd
 from .core import InputError
 
 # %% auto #0
-__all__ = ['CHURN_LOGIT', 'REFERENCE_DATE', 'make_churn', 'make_ticket_events']
+__all__ = ['CHURN_LOGIT', 'REFERENCE_DATE', 'make_churn', 'make_ticket_events', 'simulate_experiment', 'simulate_current']
 
 # %% ../nbs/02_demo_data.ipynb #c005
 CHURN_LOGIT = {
@@ -122,3 +122,37 @@ def make_ticket_events(
                         "opened_at": np.r_[recent.to_numpy(), older.to_numpy(), later.to_numpy()].astype("datetime64[us]")})
     out = out.sort_values(["opened_at", "customer_id"], kind="stable").reset_index(drop=True)
     return out.assign(ticket_id=np.arange(1, len(out) + 1, dtype=np.int64))[["ticket_id", "customer_id", "opened_at"]]
+
+# %% ../nbs/02_demo_data.ipynb #x001
+def simulate_experiment(n_users: int = 20_000, *, lift: float = 0.015, seed: int = 0, days: int = 14,
+                        split: float = 0.5) -> pd.DataFrame:
+    "Event-level rows of a simulated experiment with a known effect on conversion (absolute `lift`)"
+    rng = np.random.default_rng(seed)
+    treat = rng.random(n_users) < split
+    pre = rng.gamma(2.0, 10.0, n_users)
+    sessions = rng.poisson(2.0, n_users) + 1
+    p_conv = np.clip(0.10 + lift * treat + 0.002 * (pre - 20) / 10, 0.001, 0.999)
+    converted = rng.random(n_users) < p_conv
+    start = pd.Timestamp("2026-10-01")
+    first_day = rng.integers(0, days, n_users)
+    user = np.repeat(np.arange(n_users), sessions)
+    k = len(user)
+    conv_session = np.zeros(k, dtype=int)
+    last = np.cumsum(sessions) - 1
+    conv_session[last] = converted.astype(int)
+    revenue = 0.3 * pre[user] * rng.gamma(4.0, 0.25, k) + np.where(conv_session == 1, rng.gamma(2.0, 15.0, k), 0.0)
+    return pd.DataFrame({
+        "user_id": user, "variant": np.where(treat[user], "treatment", "control"),
+        "ts": start + pd.to_timedelta(first_day[user] * 86400 + rng.integers(0, 86400, k), unit="s"),
+        "converted": conv_session, "revenue": revenue.round(2), "sessions": 1,
+        "latency_ms": rng.normal(300, 40, k).round(1), "pre_revenue": pre[user].round(2)})
+
+def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
+    "A later period of the churn demo with known shifts: monthly_charges +12, premium plan grown, age unchanged"
+    cur = make_churn(len(reference), seed=seed)
+    rng = np.random.default_rng(seed)
+    upgrade = (cur.plan != "premium") & (rng.random(len(cur)) < 0.25)
+    cur.loc[upgrade, "plan"] = "premium"
+    cur["monthly_charges"] = (cur.monthly_charges + 12).round(2)
+    cur["signup_at"] = pd.Timestamp("2025-07-01") + pd.to_timedelta(rng.integers(0, 28 * 86400, len(cur)), unit="s")
+    return cur

@@ -27,9 +27,8 @@ from .workspace import (data_relation, relation_columns, quote_ident, quote_lite
 # %% auto #0
 __all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT', 'COLUMN_TABLE',
            'DRIFT', 'psi', 'js_distance', 'DriftConfig', 'reference_deciles', 'severity', 'compare_relations',
-           'drift_headline', 'run_drift', 'simulate_current', 'distribution_figure', 'windows_figure', 'check_drift',
-           'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
-           'performance_view']
+           'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift',
+           'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -302,18 +301,6 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             "performance": performance, "windows": windows}
     report["headline"] = drift_headline(report)
     return report
-
-# %% ../nbs/31_drift.ipynb #c021
-def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
-    "A later period of the churn demo with known shifts: monthly_charges +12, premium plan grown, age unchanged"
-    from mlbench.demo_data import make_churn
-    cur = make_churn(len(reference), seed=seed)
-    rng = np.random.default_rng(seed)
-    upgrade = (cur.plan != "premium") & (rng.random(len(cur)) < 0.25)
-    cur.loc[upgrade, "plan"] = "premium"
-    cur["monthly_charges"] = (cur.monthly_charges + 12).round(2)
-    cur["signup_at"] = pd.Timestamp("2025-07-01") + pd.to_timedelta(rng.integers(0, 28 * 86400, len(cur)), unit="s")
-    return cur
 
 # %% ../nbs/31_drift.ipynb #c024
 def distribution_figure(row: dict) -> go.Figure:

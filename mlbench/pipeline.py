@@ -1,4 +1,4 @@
-"""The commands as functions: ingest, train, evaluate and the end-to-end demo, each recorded in the run log.
+"""The commands that are not reports, as functions: ingest, train, infer expectations, gate a result, and the end-to-end demo.
 
 Docs: https://mlbench.github.io/mlbench/pipeline.html.md"""
 
@@ -6,33 +6,28 @@ Docs: https://mlbench.github.io/mlbench/pipeline.html.md"""
 
 # %% ../nbs/50_pipeline.ipynb #c002
 from __future__ import annotations
-import datetime as dt, json, os, sys, tempfile, time
-from dataclasses import dataclass, asdict
+import time
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
-
 from .core import InputError
 from .workspace import Workspace, Snapshot, workspace_path, is_data_file
-from .demo_data import make_churn, make_ticket_events, REFERENCE_DATE
+from .demo_data import make_churn, make_ticket_events, simulate_experiment, simulate_current, REFERENCE_DATE
 from .features import churn_training_table
-from .registry import ModelRecord, get_model
-from .train import train_models, TrainResult, TimeSplit
-from .evaluation import EvaluationConfig, EvalData, load_eval_data, check_scores
-from .fairness import group_labels
+from .train import train_models, TrainResult
 from .gates import load_gates, check_gates, GateResult
-from .metrics import METRICS
-from .model_card import load_card_info, latest_evaluation
-from .reports import run_report, write_index, write_report_json, ReportResult
-from .ab_design import PlanConfig, solve_plan
-from .ab_readout import run_ab, simulate_experiment
-from .drift import run_drift, DriftConfig, simulate_current, DEFAULT_MEMORY_LIMIT
-from .validation import validate, parse_expectations, infer_expectations, write_expectations
+from .protocol import load_result, recorded_run
+from .reports import publish, write_index, reports_root, ReportResult
+from .evaluation import EvaluationConfig
+from .model_card import CardConfig
+from .ab_design import PlanConfig
+from .ab_readout import ABReadoutConfig
+from .drift import DriftConfig
+from .validation import ValidationConfig, infer_expectations, write_expectations
 
 # %% auto #0
-__all__ = ['DEFAULT_REPORTS', 'CHALLENGER_PARAMS', 'ingest_file', 'train', 'reports_root', 'evaluate', 'gate', 'card', 'ab_plan',
-           'ab', 'validate_data', 'infer', 'drift', 'demo_file', 'DemoResult', 'run_demo']
+__all__ = ['CHALLENGER_PARAMS', 'ingest_file', 'train', 'infer', 'gate', 'demo_file', 'DemoResult', 'run_demo']
 
 # %% ../nbs/50_pipeline.ipynb #c005
 def ingest_file(workspace, path, table: str, *, time_column: str | None = None, time_format: str | None = None) -> Snapshot:
@@ -50,179 +45,29 @@ def train(workspace, table: str, target: str, *, name: str, **kw) -> TrainResult
                    outputs={"models": [r.ref for r in (res.model, res.baseline) if r]})
         return res
 
-# %% ../nbs/50_pipeline.ipynb #c007
-DEFAULT_REPORTS = Path("reports")
-
-def reports_root(path=None) -> Path:
-    "The folder that holds reports and their index: `path`, else $MLBENCH_REPORTS, else reports/"
-    return Path(path or os.environ.get("MLBENCH_REPORTS") or DEFAULT_REPORTS)
-
-def _check_evaluation(data: EvalData, config: EvaluationConfig):
-    "The checks `evaluate` would make late, made before the report runs"
-    _, rules = config.check()
-    for r in rules:
-        if METRICS[r.metric].task != data.task:
-            raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
-                             f"this evaluation is {data.task}")
-    check_scores(data.task, data.score, data.model_name, data.baseline_score, data.baseline_name)
-    for c in config.sensitive:
-        if data.task == "binary" and pd.Series(group_labels(data.frame[c])).nunique() < 2:
-            raise InputError(f"sensitive column {c!r} has one group in the evaluated rows; fairness needs at least two")
-
-def evaluate(
-    workspace=None, model: str = "",
-    *, predictions: str = "", target: str = "", score: str = "", baseline_score: str = "", task: str = "auto",
-    positive: str | None = None,    # the positive class (predictions files; a registered model knows its own)
-    data: str | None = None, split: str | None = None, baseline: str | None = "auto",
-    threshold: float | None = None, threshold_by: str | None = None, segments=(), sensitive=(), bootstrap: int = 1000,
-    seed: int = 0, recalibrate: str = "none", gates=None, explain: bool = True,
-    out=None,                       # report folder; None: reports/evaluation-NAME-vVERSION-TABLE-SPLIT
-    renderer: str = "auto", progress: bool = True,
-) -> ReportResult:
-    "Run, render and publish the evaluation report, and update the reports index"
-    ws_path = workspace_path(workspace).resolve()
-    if model and not ws_path.exists(): raise InputError(f"workspace {ws_path} does not exist; run `mlbench demo` or `mlbench ingest` first")
-    segments, sensitive = list(segments or []), list(sensitive or [])
-    config = EvaluationConfig(threshold=threshold, threshold_by=threshold_by, segments=segments, sensitive=sensitive,
-                              n_resamples=bootstrap, seed=seed, recalibrate=recalibrate, gates=str(Path(gates).resolve()) if gates else None,
-                              explain=explain)
-    config.check()
-    source = dict(workspace=str(ws_path), model=model, data=data or "", split=split or "", baseline=baseline or "none",
-                  predictions=str(Path(predictions).resolve()) if predictions else "", target=target, score=score,
-                  baseline_score=baseline_score, task=task, positive=positive or "")
-    ev_data = load_eval_data(columns=list(dict.fromkeys(segments + sensitive)), record_snapshot=bool(model), **source)
-    _check_evaluation(ev_data, config)
-    if model: source |= {"model": ev_data.model_name, "data": ev_data.source["data_table"], "split": ev_data.source["split"],
-                         "baseline": ev_data.baseline_name or "none"}
-    log_runs = ws_path.exists()
-    if log_runs:
-        with Workspace(ws_path) as ws: run_id = ws.start_run("evaluate", {**source, "threshold": threshold, "threshold_by": threshold_by})
-    default = (f"evaluation-{ev_data.model.name}-v{ev_data.model.version}-{ev_data.source['data_table']}-{ev_data.source['split']}"
-               if ev_data.model else f"evaluation-{Path(predictions).stem}-{score}")
-    out = Path(out) if out else reports_root()/default
-    params = {**source, "threshold": threshold if threshold is not None else 0.5, "threshold_by": threshold_by or "",
-              "segments": ",".join(segments), "sensitive": ",".join(sensitive), "bootstrap": bootstrap, "seed": seed,
-              "recalibrate": recalibrate, "gates": config.gates or "", "explain": explain}
-    try:
-        result = run_report("evaluation", params, out, renderer=renderer, progress=progress)
-        write_index(out.resolve().parent)
-    except BaseException as e:
-        if log_runs:
-            with Workspace(ws_path) as ws: ws.finish_run(run_id, status="failed", error=f"{type(e).__name__}: {e}"[:1000])
-        raise
-    if log_runs:
-        with Workspace(ws_path) as ws:
-            ws.finish_run(run_id, snapshot_id=ev_data.source.get("data_snapshot"), model=ev_data.model_name,
-                          outputs={"html": str(result.html), "json": str(result.json), "passed": result.data["passed"]})
-    return result
-
 # %% ../nbs/50_pipeline.ipynb #c009
-def gate(evaluation_json, gates_file) -> list[GateResult]:
-    "The verdict of `gates_file` on a finished evaluation report"
-    path = Path(evaluation_json)
-    if not path.is_file(): raise InputError(f"evaluation report not found: {path}")
-    try: report = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise InputError(f"{path} is not valid JSON: {e}") from e
-    if not isinstance(report, dict) or report.get("kind") != "evaluation":
-        raise InputError(f"{path} is not an evaluation report (kind {report.get('kind') if isinstance(report, dict) else None!r})")
-    return check_gates(load_gates(gates_file), report, where=Path(gates_file).name)
-
-# %% ../nbs/50_pipeline.ipynb #c011
-def card(workspace=None, model: str = "", *, card_info=None, evaluation=None, out=None, renderer: str = "auto",
-         progress: bool = True) -> ReportResult:
-    "Run, render and publish the model card of `model`"
-    ws_path = workspace_path(workspace).resolve()
-    with Workspace(ws_path, read_only=True) as ws: rec = get_model(ws, model)
-    load_card_info(card_info)
-    out = Path(out) if out else reports_root()/f"model_card-{rec.name}-v{rec.version}"
-    if evaluation is None: evaluation = latest_evaluation(out.resolve().parent, rec.ref)
-    elif not Path(evaluation).is_file(): raise InputError(f"evaluation report not found: {evaluation}")
-    params = {"workspace": str(ws_path), "model": rec.ref, "card_info": str(Path(card_info).resolve()) if card_info else "",
-              "evaluation": str(Path(evaluation).resolve()) if evaluation else ""}
-    result = run_report("model_card", params, out, renderer=renderer, progress=progress)
-    write_index(out.resolve().parent)
-    return result
-
-# %% ../nbs/50_pipeline.ipynb #c013
-def ab_plan(config: PlanConfig, *, out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
-    "Solve and publish an experiment plan"
-    plan = solve_plan(config)
-    out = Path(out) if out else reports_root()/f"plan-{config.metric}-{plan.n_per_arm}"
-    params = {k: (0 if v is None else v) for k, v in asdict(config).items()}
-    result = run_report("plan", params, out, renderer=renderer, progress=progress)
-    write_index(out.resolve().parent)
-    return result
-
-def ab(data: str, *, unit: str, variant: str, control: str, metrics, pre=None, time=None, segment=None, split=None,
-       alpha: float = 0.05, correction: str = "holm", decision_view: str = "fixed", seed: int = 0, workspace=None,
-       out=None, renderer: str = "auto", progress: bool = True) -> ReportResult:
-    "Check, then run and publish the readout of an experiment"
-    ws_path = workspace_path(workspace).resolve()
-    def full(p): return str(Path(p).resolve()) if p and is_data_file(p) else (p or "")
-    params = {"data": full(data), "unit": unit, "variant": variant, "control": control, "metrics": str(Path(metrics).resolve()),
-              "pre": full(pre), "time": time or "", "segment": segment or "", "split": split or "", "alpha": alpha,
-              "correction": correction, "decision_view": decision_view, "seed": seed, "workspace": str(ws_path)}
-    run_ab(**params)
-    out = Path(out) if out else reports_root()/f"ab-{Path(str(data)).stem}-{Path(str(metrics)).stem}"
-    result = run_report("ab", params, out, renderer=renderer, progress=progress)
-    write_index(out.resolve().parent)
-    return result
-
-# %% ../nbs/50_pipeline.ipynb #c015
-def validate_data(data: str, expect, *, as_of: str | None = None, workspace=None, out=None, renderer: str = "auto",
-                  progress: bool = True) -> ReportResult:
-    """Validate once (bad input fails here, before any report is staged), then publish: the report notebook reads the
-    computed `validation.json`, so the readout shows exactly the checks that decided the exit status"""
-    ws_path = workspace_path(workspace).resolve()
-    expect = Path(expect)
-    if not expect.is_file(): raise InputError(f"expectations file not found: {expect}")
-    exp = parse_expectations(expect.read_text(), expect.name)
-    try: when = dt.datetime.fromisoformat(as_of) if as_of else None
-    except ValueError: raise InputError(f"--as-of {as_of!r} is not an ISO date or time, e.g. 2026-11-26 or 2026-11-26T08:00") from None
-    full = str(Path(data).resolve()) if is_data_file(data) else data
-    report = validate(full, exp, as_of=when, workspace=ws_path)
-    out = Path(out) if out else reports_root()/f"validation-{Path(str(data)).stem}-{expect.stem}"
-    with tempfile.TemporaryDirectory(prefix="mlbench-validation-") as tmp:
-        params = {"data": full, "expect": str(expect.resolve()), "as_of": as_of or "", "workspace": str(ws_path),
-                  "computed": str(write_report_json(tmp, "validation", report))}
-        result = run_report("validation", params, out, renderer=renderer, progress=progress)
-    write_index(out.resolve().parent)
-    return result
-
 def infer(data: str, expect, *, label: str | None = None, workspace=None) -> Path:
     "Write a starting expectations file inferred from `data`"
-    full = str(Path(data).resolve()) if is_data_file(data) else data
-    return write_expectations(infer_expectations(full, label=label, workspace=workspace_path(workspace).resolve()), expect)
+    with recorded_run("validate --infer", {"data": data, "expect": str(expect), "label": label}, workspace) as run:
+        path = write_expectations(infer_expectations(data, label=label, workspace=workspace), expect)
+        run["outputs"] = {"expectations": str(path)}
+        return path
 
-# %% ../nbs/50_pipeline.ipynb #c017
-def drift(reference: str, current: str, *, columns=None, prediction=None, target=None, time=None, window=None,
-          config: DriftConfig | None = None, workspace=None, out=None, renderer: str = "auto", progress: bool = True,
-          memory_limit: str = DEFAULT_MEMORY_LIMIT) -> ReportResult:
-    """Compute the drift readout once (bad input fails here, before any report is staged), then publish it: the
-    report notebook reads the computed `drift.json` instead of scanning the data a second time"""
-    config = config or DriftConfig()
-    ws_path = workspace_path(workspace).resolve()
-    def full(p): return str(Path(p).resolve()) if p and is_data_file(p) else (p or "")
-    report = run_drift(full(reference), full(current), columns=columns, prediction=prediction, target=target, time=time,
-                       window=window, config=config, workspace=ws_path, memory_limit=memory_limit, progress=progress)
-    out = Path(out) if out else reports_root()/f"drift-{Path(str(reference)).stem}-vs-{Path(str(current)).stem}"
-    with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as tmp:
-        computed = write_report_json(tmp, "drift", report)
-        params = {"reference": full(reference), "current": full(current), "columns": ",".join(columns or []),
-                  "prediction": prediction or "", "target": target or "", "time": time or "", "window": window or "",
-                  "psi_threshold": config.psi_threshold, "dataset_share": config.dataset_share,
-                  "numeric_method": config.numeric_method, "categorical_method": config.categorical_method,
-                  "memory_limit": memory_limit, "workspace": str(ws_path), "computed": str(computed)}
-        result = run_report("drift", params, out, renderer=renderer, progress=progress)
-    write_index(out.resolve().parent)
-    return result
+def gate(result_json, gates_file, *, workspace=None) -> list[GateResult]:
+    "The verdict of `gates_file` on a finished result of any kind"
+    result = load_result(result_json)
+    with recorded_run("gate", {"result": str(result_json), "gates": str(gates_file)}, workspace) as run:
+        verdicts = check_gates(load_gates(gates_file), result.to_dict(), where=Path(gates_file).name)
+        run.update(snapshot_id=result.provenance.get("data_snapshot"), model=result.provenance.get("model"),
+                   outputs={"passed": all(g.passed for g in verdicts), "failed": [g.rule for g in verdicts if not g.passed]})
+        return verdicts
 
 # %% ../nbs/50_pipeline.ipynb #c019
 CHALLENGER_PARAMS = {"max_depth": 3, "eta": 0.08, "min_child_weight": 20}
 
 def demo_file(name: str) -> Path:
     "A file shipped with the demo (gates, card info)"
-    return Path(str(resources.files("mlbench")/"templates"/name))
+    return Path(str(resources.files("mlbench")/"demo_files"/name))
 
 @dataclass
 class DemoResult:
@@ -258,39 +103,41 @@ def run_demo(
     champ = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, progress=progress)
     log(f"      {champ.model.ref}: test ROC AUC {champ.model.metrics['test_roc_auc']:.4f}; "
         f"baseline {champ.baseline.metrics['test_roc_auc']:.4f}")
-    common = dict(segments=["plan", "region"], sensitive=["gender"], threshold_by="f1", bootstrap=bootstrap, seed=seed,
-                  renderer=renderer, progress=progress)
+    def evaluation(model: str, **kw) -> ReportResult:
+        config = EvaluationConfig(model=model, segments=["plan", "region"], sensitive=["gender"], threshold_by="f1",
+                                  n_resamples=bootstrap, seed=seed, workspace=str(ws_path), **kw)
+        return publish("evaluation", config, out=root/f"evaluation-{model.replace(':', '-v')}", renderer=renderer, progress=progress)
     log("[3/8] evaluating the champion against its baseline")
-    reports = {"champion": evaluate(ws_path, champ.model.ref, out=root/f"evaluation-churn_xgb-v{champ.model.version}", **common)}
+    reports = {"champion": evaluation(champ.model.ref)}
     log("[4/8] training a challenger and evaluating it against the champion, with quality gates")
     chall = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, params=CHALLENGER_PARAMS,
                   baseline=False, progress=progress)
-    reports["challenger"] = evaluate(ws_path, chall.model.ref, baseline=champ.model.ref, gates=demo_file("demo_gates.yml"),
-                                     recalibrate="isotonic", out=root/f"evaluation-churn_xgb-v{chall.model.version}", **common)
+    reports["challenger"] = evaluation(chall.model.ref, baseline=champ.model.ref, gates=str(demo_file("demo_gates.yml")), recalibrate="isotonic")
     verdict = reports["challenger"].data
     log(f"      gates: {'PASS' if verdict['passed'] else 'FAIL'} "
         f"({sum(g['passed'] for g in verdict['gates'])} of {len(verdict['gates'])} rules pass)")
     log("[5/8] publishing the challenger's model card")
-    reports["card"] = card(ws_path, chall.model.ref, card_info=demo_file("demo_card.yml"), evaluation=reports["challenger"].json,
-                           out=root/f"model_card-churn_xgb-v{chall.model.version}", renderer=renderer, progress=progress)
+    reports["card"] = publish("model_card", CardConfig(chall.model.ref, card_info=str(demo_file("demo_card.yml")),
+                                                       evaluation=str(reports["challenger"].json), workspace=str(ws_path)),
+                              out=root/f"model_card-churn_xgb-v{chall.model.version}", renderer=renderer, progress=progress)
     log("[6/8] simulating an experiment (40,000 users, true conversion lift +1.5 points), planning and reading it out")
     events_path = Path(ws_path).parent/"experiment_events.parquet"
     simulate_experiment(40_000, lift=0.015, seed=seed).to_parquet(events_path)
-    reports["plan"] = ab_plan(PlanConfig("proportion", 0.10, mde=0.015, daily_units=40_000 / 14), out=root/"plan-checkout",
+    reports["plan"] = publish("plan", PlanConfig("proportion", 0.10, mde=0.015, daily_units=40_000 / 14, workspace=str(ws_path)), out=root/"plan-checkout",
                               renderer=renderer, progress=progress)
-    reports["experiment"] = ab(str(events_path), unit="user_id", variant="variant", control="control",
-                               metrics=demo_file("demo_metrics.yml"), time="ts", seed=seed, workspace=ws_path,
-                               out=root/"ab-checkout", renderer=renderer, progress=progress)
+    reports["experiment"] = publish("ab", ABReadoutConfig(str(events_path), "user_id", "variant", "control", str(demo_file("demo_metrics.yml")),
+                                                          time="ts", seed=seed, workspace=str(ws_path)),
+                                    out=root/"ab-checkout", renderer=renderer, progress=progress)
     log(f"      decision: {reports['experiment'].data['decision']}")
     log("[7/8] validating the customers against inferred expectations; simulating a later period and reading out drift")
     expect_path = infer("customers", Path(ws_path).parent/"expectations.yml", label="churned", workspace=ws_path)
-    reports["validation"] = validate_data("customers", expect_path, workspace=ws_path, out=root/"validation-customers",
-                                          renderer=renderer, progress=progress)
+    reports["validation"] = publish("validation", ValidationConfig("customers", str(expect_path), workspace=str(ws_path)),
+                                    out=root/"validation-customers", renderer=renderer, progress=progress)
     cur_path = Path(ws_path).parent/"customers_current.parquet"
     simulate_current(df, seed=seed + 1).to_parquet(cur_path)
-    reports["drift"] = drift("customers", str(cur_path), columns=["monthly_charges", "plan", "age", "tenure_months",
-                             "support_tickets_90d", "region"], time="signup_at", window="1w", workspace=ws_path,
-                             out=root/"drift-customers", renderer=renderer, progress=progress)
+    reports["drift"] = publish("drift", DriftConfig("customers", str(cur_path), columns=["monthly_charges", "plan", "age", "tenure_months",
+                               "support_tickets_90d", "region"], time="signup_at", window="1w", workspace=str(ws_path)),
+                               out=root/"drift-customers", renderer=renderer, progress=progress)
     log(f"      drifted: {', '.join(r['name'] for r in reports['drift'].data['columns'] if r['drifted']) or 'none'}")
     log("[8/8] writing the reports index")
     index = write_index(root)
