@@ -168,7 +168,8 @@ def test_evaluate_scored_predictions_with_gates(predictions, tmp_path):
     assert data["threshold_rule"] == "least expected cost (FP 1, FN 4)"
     tiny = next(s for s in data["segments"] if s["value"] == "tiny")
     assert tiny["flagged"] and tiny["metrics"] == {} and tiny["reason"] == "fewer than 30 rows"
-    assert data["provenance"]["predictions_file"] == str(predictions) and len(data["provenance"]["sha256"]) == 64
+    assert data["provenance"]["inputs"]["data"]["file"] == str(predictions) and len(data["provenance"]["inputs"]["data"]["sha256"]) == 64
+    assert data["source"]["predictions_file"] == str(predictions) and data["verdict"]["status"] == "pass"
     assert data["explanations"] is None and not (tmp_path/"no-workspace.duckdb").exists()
 
 
@@ -234,7 +235,7 @@ def test_gate_command_exit_codes(predictions, tmp_path):
     assert failed.returncode == 1 and "FAIL  brier <= 0.001" in failed.stdout
     assert_one_line_error(run_mlbench("gate", report, "--gates", unknown), "unknown.yml line 3: unknown metric 'auroc'")
     assert_one_line_error(run_mlbench("gate", report, "--gates", broken), "broken.yml line 3", "invalid YAML")
-    assert_one_line_error(run_mlbench("gate", tmp_path/"none.json", "--gates", ok), "evaluation report not found")
+    assert_one_line_error(run_mlbench("gate", tmp_path/"none.json", "--gates", ok), "result file not found")
 
 
 def test_card_for_a_trained_model(ws, tmp_path):
@@ -256,7 +257,7 @@ def test_card_for_a_trained_model(ws, tmp_path):
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory):
     "A simulated experiment's events and the demo metrics file"
-    from mlbench.ab_readout import simulate_experiment
+    from mlbench.demo_data import simulate_experiment
     root = tmp_path_factory.mktemp("ab")
     events = simulate_experiment(20_000, lift=0.015, seed=3)
     events.to_parquet(root/"events.parquet")
@@ -318,7 +319,7 @@ def test_ab_plan_matches_statsmodels(tmp_path):
 
 def test_drift_flags_the_known_shifts_and_bad_input(tmp_path):
     from mlbench.demo_data import make_churn
-    from mlbench.drift import simulate_current
+    from mlbench.demo_data import simulate_current
     ref = make_churn(50_000, seed=5)
     ref.to_parquet(tmp_path/"ref.parquet")
     simulate_current(ref, seed=6).to_parquet(tmp_path/"cur.parquet")
@@ -341,7 +342,7 @@ def test_drift_flags_the_known_shifts_and_bad_input(tmp_path):
 
 def test_validate_infer_then_check(tmp_path):
     from mlbench.demo_data import make_churn
-    from mlbench.drift import simulate_current
+    from mlbench.demo_data import simulate_current
     ref = make_churn(50_000, seed=8)
     ref.to_parquet(tmp_path/"ref.parquet")
     simulate_current(ref, seed=9).to_parquet(tmp_path/"cur.parquet")
@@ -349,9 +350,9 @@ def test_validate_infer_then_check(tmp_path):
     proc = run_mlbench("validate", "--data", tmp_path/"ref.parquet", "--expect", expect, "--infer", "--label", "churned")
     assert proc.returncode == 0 and expect.exists(), proc.stderr
     ok = run_mlbench("validate", "--data", tmp_path/"ref.parquet", "--expect", expect, "--quiet", "--out", tmp_path/"v1")
-    assert ok.returncode == 0 and "validation: PASS" in ok.stdout, ok.stderr
+    assert ok.returncode == 0 and "verdict: PASS" in ok.stdout, ok.stderr
     bad = run_mlbench("validate", "--data", tmp_path/"cur.parquet", "--expect", expect, "--quiet", "--out", tmp_path/"v2")
-    assert bad.returncode == 1 and "FAIL  max              monthly_charges" in bad.stdout
+    assert bad.returncode == 1 and "verdict: FAIL" in bad.stdout and "  - max on monthly_charges: observed" in bad.stdout
     data = json.loads((tmp_path/"v2"/"validation.json").read_text())
     assert data["kind"] == "validation" and data["passed"] is False
     failed = next(c for c in data["checks"] if c["check"] == "max" and c["column"] == "monthly_charges")

@@ -11,7 +11,8 @@ def test_demo_writes_reports_json_html_and_index(demo):
     report = demo["report"]
     assert sorted(p.name for p in report.iterdir()) == ["evaluation.html", "evaluation.ipynb", "evaluation.json"]
     data = json.loads((report/"evaluation.json").read_text())
-    assert data["kind"] == "evaluation" and data["task"] == "binary" and data["provenance"]["split"] == "test"
+    assert data["kind"] == "evaluation" and data["task"] == "binary" and data["source"]["split"] == "test"
+    assert data["schema_version"] == 2 and data["provenance"]["inputs"]["data"]["split"] == "test"
     assert set(data["metrics"]) == METRICS
     assert all(m["ci_low"] <= m["value"] <= m["ci_high"] for m in data["metrics"].values())
     assert data["metrics"]["roc_auc"]["ci_low"] > 0.75
@@ -64,7 +65,8 @@ def test_models_and_runs_list_what_the_demo_did(demo):
     assert {(r["name"], r["version"], r["kind"]) for r in rows} == {("churn_xgb", 1, "xgboost"), ("churn_xgb", 2, "xgboost"),
                                                                     ("churn_xgb_baseline", 1, "logistic")}
     runs = json.loads(run_mlbench("runs", "--json", cwd=demo["root"]).stdout)
-    assert sorted(r["command"] for r in runs) == ["evaluate", "evaluate", "ingest", "train", "train"]
+    assert sorted(r["command"] for r in runs) == ["ab", "ab-plan", "card", "drift", "evaluate", "evaluate", "ingest", "train", "train",
+                                                  "validate", "validate --infer"]
     assert {r["status"] for r in runs} == {"succeeded"}
 
 
