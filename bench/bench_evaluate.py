@@ -12,7 +12,7 @@ import pandas as pd
 
 from mlbench.bootstrap import bootstrap_metrics
 from mlbench.evaluation import EvaluationConfig, evaluate, load_predictions
-from mlbench import pipeline
+from mlbench.reports import publish
 from bench_pipeline import timed
 
 
@@ -36,9 +36,9 @@ def main(sizes=(100_000, 1_000_000)):
         cfg = EvaluationConfig(segments=["plan"], sensitive=["gender"], n_resamples=1000, threshold_by="f1")
         timed(f"{n:>9,} rows: evaluate in process (segments, fairness, DeLong...)", lambda: evaluate(data, cfg))
         timed(f"{n:>9,} rows: mlbench evaluate end to end (report + HTML)",
-              lambda: pipeline.evaluate(tmp/"none.duckdb", predictions=str(path), target="y", score="p", baseline_score="p_old",
-                                        segments=["plan"], sensitive=["gender"], threshold_by="f1", out=tmp/f"report_{n}",
-                                        progress=False))
+              lambda: publish("evaluation", EvaluationConfig(predictions=str(path), target="y", score="p", baseline_score="p_old",
+                                                             segments=["plan"], sensitive=["gender"], threshold_by="f1",
+                                                             workspace=str(tmp/"none.duckdb")), out=tmp/f"report_{n}", progress=False))
 
 
 if __name__ == "__main__":

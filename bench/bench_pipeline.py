@@ -7,7 +7,9 @@ from pathlib import Path
 
 from mlbench.demo_data import make_churn
 from mlbench.workspace import Workspace
-from mlbench.pipeline import train, evaluate
+from mlbench.pipeline import train
+from mlbench.evaluation import EvaluationConfig
+from mlbench.reports import publish
 
 
 def peak_rss_mib() -> float:
@@ -36,8 +38,8 @@ def main(rows_big: int = 10_000_000):
         timed(f"snapshot of {rows_big:,} rows (DuckDB only)", lambda: ws.snapshot("events"))
     timed("train churn_xgb + baseline on 60,000 rows", lambda: train(ws_path, "customers", "churned", name="churn",
                                                                      exclude=["gender"], progress=False))
-    timed("evaluation report (papermill + nbconvert)", lambda: evaluate(ws_path, "churn", out=tmp/"reports"/"eval",
-                                                                          progress=False))
+    timed("evaluation report (papermill + nbconvert)", lambda: publish("evaluation", EvaluationConfig(model="churn", workspace=str(ws_path)),
+                                                                         out=tmp/"reports"/"eval", progress=False))
     print(f"workspace {ws_path} ({ws_path.stat().st_size / 2**20:.0f} MiB)")
 
 
