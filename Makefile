@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup browser demo test sync-check nbtest pytest export bench bench-evidently clean
+.PHONY: help setup browser demo test sync-check lint nbtest pytest export bench bench-evidently clean
 
 help:
 	@echo "make demo    set up .venv and run 'mlbench demo' (data -> model -> reports/index.html)"
@@ -51,13 +51,17 @@ sync-check: $(STAMP)
 	  echo "notebooks are not clean: run 'make export' and commit"; exit 1; fi; \
 	rm -rf "$$tmp"; echo "mlbench/ is in sync with nbs/"
 
+# pyflakes' checks (ruff): no unused import, no undefined name, in mlbench/ (fix the notebook), tests/ and bench/.
+lint: $(STAMP)
+	$(BIN)/ruff check mlbench tests bench
+
 nbtest: $(STAMP)
 	cd nbs && ../$(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: $(STAMP) browser
 	$(BIN)/pytest -q tests
 
-test: sync-check nbtest pytest
+test: sync-check lint nbtest pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py

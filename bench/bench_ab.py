@@ -4,7 +4,7 @@ Run by hand or with `make bench`; prints wall time and peak memory (target: well
 readout protocol computes once, in process: `mlbench ab` end to end should cost the in-process readout plus one
 report (kernel start + render of a template that only reads the result), and no second readout.
 """
-import resource, subprocess, sys, tempfile, time
+import subprocess, sys, tempfile, time
 from pathlib import Path
 
 import duckdb

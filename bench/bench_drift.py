@@ -62,7 +62,7 @@ def main():
         ref, cur = tmp/f"ref_{n}.parquet", tmp/f"cur_{n}.parquet"
         build(ref, n, 0.0); build(cur, n, 1.0)
         s, mib, out = measure([sys.executable, "-c", IN_PROCESS, str(ref), str(cur), args.memory_limit])
-        rows.append((f"mlbench run_drift (statistics, in process)", n, s, mib, ", ".join(json.loads(out.strip().splitlines()[-1]))))
+        rows.append(("mlbench run_drift (statistics, in process)", n, s, mib, ", ".join(json.loads(out.strip().splitlines()[-1]))))
         s, mib, _ = measure([mlbench, "drift", "--reference", str(ref), "--current", str(cur), "--out", str(tmp/f"report_{n}"),
                              "--renderer", "nbconvert", "--quiet", "--memory-limit", args.memory_limit])
         d = json.loads((tmp/f"report_{n}"/"drift.json").read_text())

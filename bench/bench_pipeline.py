@@ -30,7 +30,7 @@ def main(rows_big: int = 10_000_000):
         df = timed("make_churn(60,000)", lambda: make_churn(60_000))
         timed("ingest 60,000 rows (DataFrame) + snapshot", lambda: ws.ingest(df, "customers"))
         big = make_churn(1_000_000, seed=1)
-        timed("ingest 1,000,000 rows (DataFrame) + snapshot", lambda: ws.ingest(big, "customers_1m"))
+        timed("ingest 1,000,000 rows (DataFrame) + snapshot", lambda frame=big: ws.ingest(frame, "customers_1m"))
         del big
         ws.con.execute(f"""CREATE OR REPLACE TABLE events AS SELECT range AS id, range % 1000 AS unit,
             TIMESTAMP '2025-01-01' + to_seconds(range % 31536000) AS ts, random() AS value,

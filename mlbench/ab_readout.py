@@ -7,7 +7,7 @@ Docs: https://mlbench.github.io/mlbench/ab_readout.html.md"""
 # %% ../nbs/24_ab_readout.ipynb #c002
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -19,7 +19,8 @@ from scipy import stats
 from typing import Literal
 from .core import InputError, parse_yaml, utc_now
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
-from .workspace import Workspace, quote_ident, quote_literal, workspace_path, data_relation, relation_columns, column_kind
+from .codes import describe
+from .workspace import quote_ident, data_relation, relation_columns, column_kind
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence, optimal_tau2
 from .bayes import beta_binomial, normal_posterior
@@ -261,20 +262,25 @@ def ratio_value(s: UnitStats) -> tuple[float, float]:
     r = s.sum_y / s.sum_x
     return r, (s.var - 2 * r * s.cov_xy + r * r * s.var_x) / (s.n * s.mean_x ** 2)
 
-def cuped(c: UnitStats, t: UnitStats, pooled: UnitStats, alpha: float = 0.05) -> dict | None:
+def _cuped_degenerate(theta=None) -> dict:
+    "CUPED that cannot adjust: its place in the result, numbers null, with a code"
+    return {"abs_diff": None, "ci_low": None, "ci_high": None, "p_value": None, "variance_reduction": 0.0, "theta": theta,
+            "code": "CUPED_ZERO_VARIANCE"}
+
+def cuped(c: UnitStats, t: UnitStats, pooled: UnitStats, alpha: float = 0.05) -> dict:
     "CUPED-adjusted difference, interval, p-value and achieved variance reduction"
-    if not pooled.var_x > 0: return None
+    if not pooled.var_x > 0: return _cuped_degenerate()
     theta = pooled.cov_xy / pooled.var_x
     def adj(s):
         return s.mean - theta * (s.mean_x - pooled.mean_x), max(s.var - 2 * theta * s.cov_xy + theta ** 2 * s.var_x, 0.0)
     (mc, vc), (mt, vt) = adj(c), adj(t)
     d, v = mt - mc, vt / t.n + vc / c.n
     raw = t.var / t.n + c.var / c.n
-    if not v > 0: return None
+    if not v > 0: return _cuped_degenerate(theta)
     df = v ** 2 / ((vt / t.n) ** 2 / (t.n - 1) + (vc / c.n) ** 2 / (c.n - 1))
     q, se = stats.t.ppf(1 - alpha / 2, df), math.sqrt(v)
     return {"abs_diff": d, "ci_low": d - q * se, "ci_high": d + q * se, "p_value": float(2 * stats.t.sf(abs(d) / se, df)),
-            "variance_reduction": 1 - v / raw if raw > 0 else 0.0, "theta": theta}
+            "variance_reduction": 1 - v / raw if raw > 0 else 0.0, "theta": theta, "code": None}
 
 # %% ../nbs/24_ab_readout.ipynb #c014
 SRM_ALPHA = 0.001
@@ -462,6 +468,10 @@ def srm_reason(srm: dict, data: ExperimentData) -> str:
                 f"--split {split}; if not, assignment or logging is broken and the results are untrustworthy")
     return base + f"; if the allocation was planned unequal, pass --split (e.g. --split {split}); otherwise assignment or logging is broken"
 
+def _adjusted(r: dict) -> bool:
+    "The metric has a CUPED adjustment that could be computed"
+    return bool(r["cuped"]) and r["cuped"]["code"] is None
+
 def read_out(data: ExperimentData, cfg: ABConfig) -> ABResult:
     "Compare every treatment arm with control on every metric, and decide"
     if cfg.decision_view not in ("fixed", "sequential"): raise InputError("decision view must be fixed or sequential")
@@ -480,19 +490,20 @@ def read_out(data: ExperimentData, cfg: ABConfig) -> ABResult:
     family = [r for r in results if r["name"] in cfg.primary]
     def p_of(r):
         if cfg.decision_view == "sequential": return r["sequential"]["p_value"]
-        return r["cuped"]["p_value"] if r["cuped"] else r["p_value"]
+        return r["cuped"]["p_value"] if _adjusted(r) else r["p_value"]
     ps = [p_of(r) if p_of(r) is not None else 1.0 for r in family]
     for r, a in zip(family, adjust(ps, cfg.correction)): r["p_value_adjusted"] = a
     reasons, good_arms = [], []
     specs = {s.name: s for s in cfg.specs}
     for r in results:
-        if r["code"]: reasons.append(f"{r['name']} ({r['arm']}): {r['code']}: no variance, no test")
+        if r["code"]: reasons.append(f"{r['name']} ({r['arm']}): {r['code']}: {describe(r['code'])}")
+        if r["cuped"] and r["cuped"]["code"]: reasons.append(f"{r['name']} ({r['arm']}): {r['cuped']['code']}: {describe(r['cuped']['code'])}")
     for r in results:
         if r["guardrail"]:
             r["guardrail_status"] = _guardrail(r, specs[r["name"]])
     for arm in data.arms[1:]:
         prim = [r for r in family if r["arm"] == arm]
-        diff_of = lambda r: (r["cuped"]["abs_diff"] if r["cuped"] and cfg.decision_view == "fixed" else r["abs_diff"])
+        diff_of = lambda r: (r["cuped"]["abs_diff"] if _adjusted(r) and cfg.decision_view == "fixed" else r["abs_diff"])
         good = all(r["p_value_adjusted"] < cfg.alpha and (diff_of(r) > 0) == specs[r["name"]].higher_is_better for r in prim)
         bad = any(r["p_value_adjusted"] < cfg.alpha and (diff_of(r) > 0) != specs[r["name"]].higher_is_better for r in prim)
         guards = [r for r in results if r["guardrail"] and r["arm"] == arm]

@@ -6,7 +6,6 @@ Docs: https://mlbench.github.io/mlbench/bayes.html.md"""
 
 # %% ../nbs/23_bayes.ipynb #c002
 from __future__ import annotations
-import math
 import numpy as np
 from scipy import stats
 

@@ -13,7 +13,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 from .core import InputError
-from .metrics import ECE_BINS, ece_score, check_binary_inputs
+from .metrics import ECE_BINS, check_binary_inputs
 
 # %% auto #0
 __all__ = ['RECALIBRATIONS', 'reliability_table', 'recalibrate', 'reliability_figure']

@@ -6,9 +6,8 @@ Docs: https://mlbench.github.io/mlbench/cli.html.md"""
 
 # %% ../nbs/90_cli.ipynb #c002
 from __future__ import annotations
-import argparse, json, sys
+import argparse, sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import mlbench
@@ -37,7 +36,7 @@ def _renderer_arg(p):
 
 def _publish_args(p, kind: str):
     "The options every report command shares: where the report goes, how it is rendered, progress"
-    p.add_argument("--out", default=None, metavar="DIR", help=f"report folder (default: under $MLBENCH_REPORTS or reports/, named after what it shows)")
+    p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: under $MLBENCH_REPORTS or reports/, named after what it shows)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, asdict
 import numpy as np
 from scipy import stats
 
-from .core import InputError
 from .metrics import check_binary_inputs
 
 # %% auto #0
@@ -29,6 +28,7 @@ class DeLongResult:
     p_value: float
     ci_low: float
     ci_high: float
+    code: str | None = None        # DEGENERATE_DELONG when the difference has no variance (see `mlbench.codes`)
     def to_dict(self) -> dict: return asdict(self)
 
 def _placements(pos: np.ndarray, neg: np.ndarray):
@@ -52,7 +52,8 @@ def delong_test(y_true, score, baseline_score, *, confidence: float = 0.95) -> D
     var = cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]
     diff = auc_a - auc_b
     if var <= 0:
-        return DeLongResult(auc_a, auc_b, diff, 0.0, float("nan"), 1.0 if diff == 0 else 0.0, diff, diff)
+        nan = float("nan")       # no test: a code, not a p-value of 0 or 1
+        return DeLongResult(float(auc_a), float(auc_b), float(diff), 0.0, nan, nan, nan, nan, code="DEGENERATE_DELONG")
     se = float(np.sqrt(var))
     z = diff / se
     q = stats.norm.ppf(0.5 + confidence / 2)

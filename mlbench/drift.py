@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import math, sys, tempfile
+import sys, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
 

@@ -17,16 +17,17 @@ import duckdb
 from typing import Literal
 from .core import InputError, utc_now, sha256_file
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field
-from .workspace import Workspace, Snapshot, quote_ident, file_relation, relation_columns, workspace_path
+from .codes import small_group, small_group_reason, describe
+from .workspace import Workspace, quote_ident, file_relation, relation_columns, workspace_path
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
 from .train import TimeSplit, read_rows
-from .metrics import METRICS, TASKS, task_metrics, roc_points, pr_points
+from .metrics import METRICS, TASKS, roc_points, pr_points
 from .bootstrap import bootstrap_metrics, BootstrapResult
 from .calibration import reliability_table, recalibrate, RECALIBRATIONS
-from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, threshold_figure, ThresholdRule
-from .fairness import fairness_report, group_labels, MISSING_GROUP
+from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, threshold_figure
+from .fairness import fairness_report, group_labels
 from .compare import delong_test, DeLongResult
-from .gates import load_gates, check_gates, GateResult
+from .gates import load_gates, check_gates
 from .explain import (explain_xgboost, global_importance, Explanation, explanation_to_dict, explanation_from_dict,
                              beeswarm_figure, dependence_figure, local_figure)
 
@@ -235,7 +236,7 @@ def _segments(data: EvalData, columns, threshold: float, n_resamples: int, seed:
         for v, n in pd.Series(labels).value_counts().sort_index().items():
             m = labels == v
             y = data.y[m]
-            reason = "fewer than 30 rows" if n < MIN_SEGMENT else ("one class only" if data.task == "binary" and len(set(y)) < 2 else "")
+            reason = small_group_reason(small_group(n, len(set(y)) if data.task == "binary" else None))
             metrics = {}
             if not reason:
                 boot = bootstrap_metrics(data.task, y, data.score[m], threshold=threshold, n_resamples=n_resamples, seed=seed)
@@ -328,7 +329,7 @@ class EvaluationResult:
                                              if d.task == "binary" else None),
                           "auc_diff": self.delong.diff if self.delong else None, "auc_p_value": self.delong.p_value if self.delong else None,
                           "auc_ci_low": self.delong.ci_low if self.delong else None, "auc_ci_high": self.delong.ci_high if self.delong else None,
-                          "auc_z": self.delong.z if self.delong else None,
+                          "auc_z": self.delong.z if self.delong else None, "auc_code": self.delong.code if self.delong else None,
                           "metrics": {k: {"diff": b.diff[k].value, "ci_low": b.diff[k].ci_low, "ci_high": b.diff[k].ci_high,
                                           "baseline_value": b.baseline[k].value, "baseline_ci_low": b.baseline[k].ci_low,
                                           "baseline_ci_high": b.baseline[k].ci_high} for k in b.metrics}}
@@ -514,6 +515,7 @@ def comparison_view(result: Result) -> list:
     c = b["comparison"]
     if c is None: return ["No baseline was given; there is nothing to compare."]
     if c["auc_diff"] is None: return ["Regression: the paired bootstrap differences are in the metrics table above."]
+    if c["auc_code"]: return [f"DeLong's test: {c['auc_code']}: {describe(c['auc_code'])}."]
     return ["DeLong's test for two correlated ROC AUCs on the same rows:", pd.DataFrame([
         ("model AUC", f"{b['metrics']['roc_auc']['value']:.4f}"), ("baseline AUC", f"{c['metrics']['roc_auc']['baseline_value']:.4f}"),
         ("difference", f"{c['auc_diff']:+.4f} [{c['auc_ci_low']:+.4f}, {c['auc_ci_high']:+.4f}]"),

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .core import InputError
+from .codes import MIN_GROUP_ROWS
+
 
 # %% auto #0
 __all__ = ['MISSING_GROUP', 'FAIRNESS_THRESHOLD', 'group_labels', 'fairness_report', 'judge_fairness']
@@ -41,7 +43,7 @@ def fairness_report(
         rows.append({"value": v, "n": int(m.sum()), "selection_rate": float(p[m].mean()),
                      "tpr": float(p[m][pos].mean()) if pos.any() else None,
                      "fpr": float(p[m][neg].mean()) if neg.any() else None,
-                     "flagged": bool(not pos.any() or not neg.any() or m.sum() < 30)})
+                     "flagged": bool(not pos.any() or not neg.any() or m.sum() < MIN_GROUP_ROWS)})
     rng = lambda k: (lambda v: max(v) - min(v) if v else None)([r[k] for r in rows if r[k] is not None])
     tpr_gap, fpr_gap = rng("tpr"), rng("fpr")
     eod = None if tpr_gap is None or fpr_gap is None else max(tpr_gap, fpr_gap)

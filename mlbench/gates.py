@@ -7,7 +7,7 @@ Docs: https://mlbench.github.io/mlbench/gates.html.md"""
 # %% ../nbs/15_gates.ipynb #c002
 from __future__ import annotations
 import math, operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 

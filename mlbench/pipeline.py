@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from .core import InputError
-from .workspace import Workspace, Snapshot, workspace_path, is_data_file
+from .workspace import Workspace, Snapshot
 from .demo_data import make_churn, make_ticket_events, simulate_experiment, simulate_current, REFERENCE_DATE
 from .features import churn_training_table
 from .train import train_models, TrainResult

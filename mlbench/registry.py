@@ -7,7 +7,7 @@ Docs: https://mlbench.github.io/mlbench/registry.html.md"""
 # %% ../nbs/03_registry.ipynb #c002
 from __future__ import annotations
 import json, re
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,7 @@ import pandas as pd
 import xgboost as xgb
 
 from .core import InputError, atomic_path, sha256_file, utc_now, code_version, package_versions, dumps_json
-from .workspace import Workspace, quote_ident
+from .workspace import Workspace
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'register_model',

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/render.html.md"""
 
 # %% ../nbs/40_render.ipynb #c002
 from __future__ import annotations
-import html, json, re, shutil, subprocess, tempfile
+import html, re, shutil, subprocess, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -7,18 +7,17 @@ Docs: https://mlbench.github.io/mlbench/reports.html.md"""
 # %% ../nbs/41_reports.ipynb #c002
 from __future__ import annotations
 import html, json, os, re, shutil, tempfile, time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import papermill as pm
 
 import mlbench
 from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now
 from .protocol import Result, Heading, report_kind, command_line, recorded_run, config_options
-from .render import render_html, RenderResult
+from .render import render_html
 
 # %% auto #0
 __all__ = ['DEFAULT_REPORTS', 'template_path', 'template_parameters', 'ReportResult', 'run_report', 'html_table', 'html_text',

@@ -17,7 +17,7 @@ import yaml
 
 from .core import InputError, parse_yaml, parse_duration, atomic_write_text
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
-from .workspace import data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind, identifier_columns
+from .workspace import data_relation, relation_columns, quote_ident, quote_literal, column_kind, identifier_columns
 
 # %% auto #0
 __all__ = ['TYPES', 'EXAMPLES', 'VALIDATION', 'type_family', 'parse_expectations', 'validate', 'infer_expectations',

@@ -1,5 +1,5 @@
 """The `mlbench` command: --help everywhere, and bad input as one line on stderr with exit status 2."""
-import json, subprocess, sys, textwrap, time
+import json, subprocess, sys, textwrap
 from pathlib import Path
 
 import pandas as pd
