@@ -20,7 +20,6 @@ from .protocol import Result, ReportKind, Verdict, Heading, provenance, register
 from .codes import small_group, small_group_reason, describe
 from .workspace import Workspace, quote_ident, file_relation, relation_columns, workspace_path
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
-from .train import TimeSplit, read_rows
 from .metrics import METRICS, TASKS, roc_points, pr_points
 from .bootstrap import bootstrap_metrics, BootstrapResult
 from .calibration import reliability_table, recalibrate, RECALIBRATIONS
@@ -113,6 +112,7 @@ def load_registry_data(
     record_snapshot: bool = False,     # record the snapshot (needs a writable workspace)
 ) -> EvalData:
     "Score a registered model (and its baseline) on rows of a workspace table"
+    from mlbench.train import TimeSplit, read_rows    # here: the train module loads XGBoost (4 s), which predictions files never need
     with Workspace(workspace, read_only=not record_snapshot) as ws:
         record = get_model(ws, model)
         base = resolve_baseline(ws, record, baseline)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Callable, Literal, get_args, get_origin, get_type_hints
 
 from .core import InputError, code_version, package_versions, utc_now, sha256_file
-from .workspace import Workspace, is_data_file, workspace_path
 
 # %% auto #0
 __all__ = ['PROVENANCE_KEYS', 'STATUSES', 'SCHEMA_VERSION', 'KINDS', 'field_docs', 'Option', 'config_options', 'workspace_field',
@@ -140,6 +139,7 @@ def describe_input(
     workspace=None,        # workspace of a table; None: $MLBENCH_WORKSPACE or data/mlbench.duckdb
 ) -> dict:
     "A data source's identity: a file's path and sha256, or a table and its latest snapshot id"
+    from mlbench.workspace import Workspace, is_data_file, workspace_path   # here: `mlbench --help` reads KINDS without DuckDB
     if is_data_file(source):
         path = Path(str(source))
         return {"file": str(path.resolve()), "sha256": sha256_file(path) if path.is_file() else None}
@@ -315,6 +315,7 @@ def recorded_run(
     workspace=None,                # workspace path; None: $MLBENCH_WORKSPACE or data/mlbench.duckdb
 ):
     "Record a run around a block that fills the yielded dict (snapshot_id, model, outputs)"
+    from mlbench.workspace import Workspace, workspace_path
     ws = workspace_path(workspace)
     if not ws.exists():
         yield {}

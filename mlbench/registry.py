@@ -10,12 +10,15 @@ import json, re
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import xgboost as xgb
 
 from .core import InputError, atomic_path, sha256_file, utc_now, code_version, package_versions, dumps_json
 from .workspace import Workspace
+if TYPE_CHECKING: import xgboost as xgb    # for the annotations; imported where it is used
+
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'register_model',
@@ -67,6 +70,7 @@ class XGBoostModel:
 
     def dmatrix(self, df: pd.DataFrame, label=None) -> xgb.DMatrix:
         "XGBoost's input matrix for `df`, with categoricals as categories"
+        import xgboost as xgb    # here, not at import: reading a result or a registry entry needs no XGBoost (about 4 s)
         return xgb.DMatrix(self.spec.frame(df), label=label, enable_categorical=True)
 
     def predict_proba(self, df: pd.DataFrame) -> np.ndarray:
@@ -79,6 +83,7 @@ class XGBoostModel:
 
     @classmethod
     def load(cls, path, spec: FeatureSpec):
+        import xgboost as xgb
         booster = xgb.Booster()
         booster.load_model(str(path))
         return cls(booster, spec)
