@@ -6,13 +6,12 @@ Docs: https://mlbench.github.io/mlbench/reports.html.md"""
 
 # %% ../nbs/41_reports.ipynb #c002
 from __future__ import annotations
-import html, json, os, re, shutil, tempfile, time
+import html, json, os, re, shutil, tempfile, threading, time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 
 import mlbench
 from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now
@@ -35,6 +34,7 @@ def template_path(kind: str) -> Path:
 
 def template_parameters(template) -> dict:
     "Parameter name -> {default, type, help} of a template, given its kind or its path"
+    import papermill as pm
     params = pm.inspect_notebook(str(template if isinstance(template, Path) else template_path(template)))
     return {k: {"default": v["default"], "type": v["inferred_type_name"], "help": v["help"]} for k, v in params.items()}
 
@@ -62,6 +62,7 @@ def run_report(
     template: Path | None = None,   # a template file to run instead of the packaged one
 ) -> ReportResult:
     "Show `result` with its template, render it, and publish the three files"
+    import papermill as pm
     start, kind = time.monotonic(), result.kind
     template = Path(template) if template else template_path(kind)
     if "result" not in template_parameters(template):
@@ -146,6 +147,10 @@ def _folder_name(name: str) -> str:
     "A report folder name from data and model names: path separators and odd characters become '_'"
     return re.sub(r"[^A-Za-z0-9._=-]+", "_", name).strip("._") or "report"
 
+def _warm_report_imports():
+    "Import papermill and nbconvert (several seconds) while the readout computes; DuckDB's scans release the GIL"
+    import papermill, nbconvert  # noqa: F401
+
 def publish(
     kind: str,                      # a registered report kind
     config,                         # its Config
@@ -156,6 +161,7 @@ def publish(
 ) -> ReportResult:
     "Check, compute once, publish and index one report, recorded in the run log"
     spec = report_kind(kind)
+    threading.Thread(target=_warm_report_imports, daemon=True).start()
     params = {o.name: getattr(config, o.name) for o in config_options(type(config))}
     with recorded_run(spec.command, params, getattr(config, "workspace", None)) as run:
         spec.check(config)
