@@ -151,6 +151,13 @@ def _warm_report_imports():
     "Import papermill and nbconvert (several seconds) while the readout computes; DuckDB's scans release the GIL"
     import papermill, nbconvert  # noqa: F401
 
+def _absolute_files(config):
+    "The Config with every option that names an existing file made absolute, so the recorded command runs from anywhere"
+    import dataclasses
+    fix = {o.name: str(Path(v).resolve()) for o in config_options(type(config))
+           if o.kind == "str" and isinstance(v := getattr(config, o.name), str) and Path(v).suffix and Path(v).is_file()}
+    return dataclasses.replace(config, **fix) if fix else config
+
 def publish(
     kind: str,                      # a registered report kind
     config,                         # its Config
@@ -162,6 +169,7 @@ def publish(
     "Check, compute once, publish and index one report, recorded in the run log"
     spec = report_kind(kind)
     threading.Thread(target=_warm_report_imports, daemon=True).start()
+    config = _absolute_files(config)
     params = {o.name: getattr(config, o.name) for o in config_options(type(config))}
     with recorded_run(spec.command, params, getattr(config, "workspace", None)) as run:
         spec.check(config)
