@@ -29,16 +29,16 @@ class PlanConfig:
     "What an experiment plan needs (the options of `mlbench ab-plan`)"
     metric: Literal["proportion", "mean"]  # metric kind
     baseline: float                    # baseline rate (proportion) or mean
-    sd: float | None = None            # standard deviation (mean metrics)
+    sd: float | None = field(default=None, metadata={"min": 0.0})  # standard deviation (mean metrics)
     mde: float | None = None           # minimum detectable effect, absolute unless --relative (or give --n-per-arm)
     relative: bool = False             # --mde is relative to the baseline
     n_per_arm: int | None = None       # units per arm: solve for the MDE at this size instead
     alpha: float = 0.05                # significance level
     power: float = 0.8                 # target power
-    arms: int = 2                      # arms including control
-    ratio: float = 1.0                 # treatment units per control unit
+    arms: int = field(default=2, metadata={"min": 2, "max": 1000})  # arms including control
+    ratio: float = field(default=1.0, metadata={"min": 1e-6, "max": 1e6})  # treatment units per control unit
     two_sided: bool = field(default=True, metadata={"flag": "--one-sided"})  # two-sided test (--one-sided: one-sided)
-    daily_units: float | None = None   # units entering per day, all arms together
+    daily_units: float | None = field(default=None, metadata={"min": 1e-9})  # units entering per day, all arms together
     variance_reduction: float = 0.0    # CUPED variance reduction R in [0, 1)
     workspace: str | None = workspace_field()  # (the plan reads no data; its run is logged there)
 

@@ -603,10 +603,10 @@ class ABReadoutConfig:
     time: str | None = field(default=None, metadata={"metavar": "COL"})  # event time column: daily view and sequential looks
     segments: list[str] = field(default_factory=list)  # unit-level segment column (exploratory; one column)
     split: str | None = field(default=None, metadata={"metavar": "ARM=W,..."})  # planned split for the SRM check (default: equal)
-    alpha: float = 0.05                # significance level
+    alpha: float = field(default=0.05, metadata={"min": 0.0, "max": 0.5})  # significance level
     correction: Literal["holm", "bh"] = "holm"  # multiple-testing correction across primary metrics and arms
     decision_view: Literal["fixed", "sequential"] = "fixed"  # which view decides
-    seed: int = 0                      # seed of the Bayesian Monte Carlo draws
+    seed: int = field(default=0, metadata={"min": 0, "max": 2**32 - 1})  # seed of the Bayesian Monte Carlo draws
     workspace: str | None = workspace_field()
 
 def check_ab(config: ABReadoutConfig):

@@ -16,7 +16,7 @@ from .protocol import KINDS
 from .render import RENDERERS
 
 # %% auto #0
-__all__ = ['Command', 'commands', 'build_parser', 'main']
+__all__ = ['SEED', 'Command', 'commands', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +25,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 def _csv(value: str) -> list[str]: return [v.strip() for v in value.split(",") if v.strip()]
+
+def _int_in(low: int, high: int):
+    "An argparse type: an integer from `low` to `high`"
+    def parse(text: str) -> int:
+        try: value = int(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if not low <= value <= high: raise argparse.ArgumentTypeError(f"{value} is outside {low}..{high}")
+        return value
+    parse.__name__ = "integer"
+    return parse
+
+SEED = _int_in(0, 2**32 - 1)
 
 def _workspace_arg(p):
     p.add_argument("--workspace", "-w", default=None, metavar="FILE",
@@ -54,9 +66,9 @@ def _add_demo(p):
                      "report (evaluation, model card, plan, A/B readout, validation, drift) and the reports index.")
     _workspace_arg(p)
     p.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: $MLBENCH_REPORTS or reports/)")
-    p.add_argument("--rows", type=int, default=60_000, help="customers to generate, at least 50000 (default: 60000)")
-    p.add_argument("--seed", type=int, default=42, help="seed of the data, the models and the resamples (default: 42)")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples for the intervals (default: 1000)")
+    p.add_argument("--rows", type=_int_in(50_000, 10**8), default=60_000, help="customers to generate, at least 50000 (default: 60000)")
+    p.add_argument("--seed", type=SEED, default=42, help="seed of the data, the models and the resamples (default: 42)")
+    p.add_argument("--bootstrap", type=_int_in(1, 10**6), default=1000, metavar="N", help="bootstrap resamples for the intervals (default: 1000)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -86,9 +98,9 @@ def _add_train(p):
     p.add_argument("--exclude", type=_csv, default=[], metavar="A,B,...", help="columns never used as features")
     p.add_argument("--time-column", "--time", dest="time_column", default=None, metavar="COL",
                    help="column for the time-ordered split (default: first timestamp column)")
-    p.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
-    p.add_argument("--num-boost-round", type=int, default=1000, help="maximum boosting rounds (default: 1000)")
-    p.add_argument("--early-stopping-rounds", type=int, default=50, help="rounds without improvement before stopping (default: 50)")
+    p.add_argument("--seed", type=SEED, default=42, help="random seed (default: 42)")
+    p.add_argument("--num-boost-round", type=_int_in(1, 10**6), default=1000, help="maximum boosting rounds (default: 1000)")
+    p.add_argument("--early-stopping-rounds", type=_int_in(1, 10**6), default=50, help="rounds without improvement before stopping (default: 50)")
     p.add_argument("--no-baseline", action="store_true", help="do not train the logistic baseline")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu",
                    help="XGBoost device: cpu, cuda, or auto (cuda when a GPU is visible) (default: cpu)")
@@ -111,7 +123,7 @@ def _add_models(p):
 
 def _add_runs(p):
     p.description = "List recorded runs, newest first."
-    p.add_argument("--limit", type=int, default=50, help="how many runs (default: 50)")
+    p.add_argument("--limit", type=_int_in(1, 10**6), default=50, help="how many runs (default: 50)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _workspace_arg(p)
 
@@ -284,3 +296,17 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("mlbench: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:                 # a bug: one line, the traceback in a file, and never the gate's exit 1
+        saved = _save_traceback(argv)
+        print(f"mlbench: internal error (a bug in mlbench, not in your input): {type(e).__name__}: {' '.join(str(e).split())[:300]}; "
+              f"traceback saved to {saved}; please report it", file=sys.stderr)
+        return 3
+
+def _save_traceback(argv) -> str:
+    "Write the current exception's traceback, with the command line and versions, to a temporary file; its path"
+    import tempfile, traceback, platform
+    fd, path = tempfile.mkstemp(prefix="mlbench-crash-", suffix=".txt")
+    with open(fd, "w") as f:
+        f.write(f"mlbench {mlbench.__version__}, Python {platform.python_version()}\ncommand: mlbench {' '.join(map(str, argv))}\n\n")
+        traceback.print_exc(file=f)
+    return path

@@ -55,8 +55,8 @@ class DriftConfig:
     target: str | None = field(default=None, metadata={"metavar": "COL"})      # target column (performance change)
     time: str | None = field(default=None, metadata={"metavar": "COL"})        # time column of the current data, for windows
     window: str | None = None          # window length with --time, e.g. 1w, 7d, 12h, 1mo
-    psi_threshold: float = 0.2         # a column drifts above this PSI
-    dataset_share: float = 0.5         # the data set drifts above this share of columns
+    psi_threshold: float = field(default=0.2, metadata={"min": 1e-9})  # a column drifts above this PSI
+    dataset_share: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})  # the data set drifts above this share of columns
     numeric_method: Literal["psi", "ks", "wasserstein"] = "psi"  # drift rule for numeric columns (ks: p < 0.05; wasserstein: above psi_threshold reference sds)
     categorical_method: Literal["psi", "chi2"] = "psi"  # drift rule for categorical columns (chi2: p < 0.05)
     memory_limit: str = field(default="256MB", metadata={"metavar": "SIZE"})  # DuckDB memory cap; larger inputs spill to a temporary folder

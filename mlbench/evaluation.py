@@ -203,12 +203,12 @@ class EvaluationConfig:
     baseline_score: str = field(default="", metadata={"metavar": "COL"})  # baseline score column of --predictions
     task: Literal["auto", "binary", "regression"] = "auto"  # task (default: from the target)
     positive: str | None = field(default=None, metadata={"metavar": "LABEL"})  # positive class of --predictions' target (default: 1 or true)
-    threshold: float | None = None     # decision threshold (default: 0.5)
+    threshold: float | None = field(default=None, metadata={"min": 0.0, "max": 1.0})  # decision threshold (default: 0.5)
     threshold_by: str | None = field(default=None, metadata={"metavar": "RULE"})  # choose it: f1, cost:FP_COST,FN_COST or precision>=P
     segments: list[str] = field(default_factory=list)  # columns to slice metrics by
     sensitive: list[str] = field(default_factory=list)  # sensitive columns for fairness
-    n_resamples: int = field(default=1000, metadata={"flag": "--bootstrap", "metavar": "N"})  # bootstrap resamples for the intervals
-    seed: int = 0                      # seed of the resamples, the recalibration folds and the explained sample
+    n_resamples: int = field(default=1000, metadata={"flag": "--bootstrap", "metavar": "N", "min": 1})  # bootstrap resamples for the intervals
+    seed: int = field(default=0, metadata={"min": 0, "max": 2**32 - 1})  # seed of the resamples, the recalibration folds and the explained sample
     recalibrate: Literal["none", "isotonic", "platt"] = "none"  # show a cross-fitted recalibration
     gates: str | None = field(default=None, metadata={"metavar": "FILE"})  # quality gates YAML; exit 1 when one fails
     explain: bool = True               # SHAP explanations of XGBoost models (--no-explain: skip them)

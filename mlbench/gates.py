@@ -58,7 +58,7 @@ def _rule(d, line: int, where: str) -> GateRule:
         if not isinstance(d["path"], str) or not d["path"]: raise bad("path must be text, e.g. decision or severity_counts.major")
         if d.get("op") not in OPS: raise bad(f"op {d.get('op')!r} must be one of {', '.join(OPS)} (quote it in YAML)")
         if "value" not in d: raise bad("a path rule needs a value to compare with")
-        if d["op"] in ORDER_OPS and not (isinstance(d["value"], (int, float)) and not isinstance(d["value"], bool)):
+        if d["op"] in ORDER_OPS and not (isinstance(d["value"], (int, float)) and not isinstance(d["value"], bool) and math.isfinite(d["value"])):
             raise bad(f"op {d['op']!r} compares numbers; value {d['value']!r} is not one (use == or != for words)")
         return GateRule(op=d["op"], line=line, path=d["path"], value=d["value"], kind=kind)
     if kind not in (None, "evaluation"): raise bad(f"metric rules apply to evaluations; for a {kind} result use a path rule")
@@ -66,7 +66,7 @@ def _rule(d, line: int, where: str) -> GateRule:
     if metric not in METRICS: raise bad(f"unknown metric {metric!r}; metrics: {', '.join(METRICS)}")
     use = d.get("use", "value")
     if use not in USES: raise bad(f"use {use!r} must be one of {', '.join(USES)}")
-    num = lambda k: isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool)
+    num = lambda k: isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool) and math.isfinite(d[k])
     if d.get("vs_baseline"):
         if not num("max_drop") or d["max_drop"] < 0: raise bad("a vs_baseline rule needs max_drop, a number >= 0")
         if d.get("segment"): raise bad("a vs_baseline rule compares the whole data set; drop 'segment'")
@@ -83,6 +83,7 @@ def parse_gates(text: str, where: str = "gates file") -> list[GateRule]:
     data, root = parse_yaml(text, where)
     if not isinstance(data, dict) or not isinstance(data.get("gates"), list):
         raise InputError(f"{where}: expected a top-level 'gates:' list of rules")
+    if not data["gates"]: raise InputError(f"{where}: the 'gates:' list is empty; a gates file with no rule would pass anything")
     items = next(v for k, v in root.value if k.value == "gates").value
     return [_rule(d, node.start_mark.line + 1, where) for d, node in zip(data["gates"], items)]
 

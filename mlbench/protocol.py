@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/protocol.html.md"""
 
 # %% ../nbs/05_protocol.ipynb #c002
 from __future__ import annotations
-import argparse, ast, contextlib, importlib, inspect, io, re, shlex, textwrap, tokenize, types, typing
+import argparse, ast, contextlib, importlib, inspect, io, math, re, sys, shlex, textwrap, tokenize, types, typing
 from dataclasses import dataclass, field, fields, MISSING
 from pathlib import Path
 from typing import Callable, Literal, get_args, get_origin, get_type_hints
@@ -15,9 +15,9 @@ from .core import InputError, code_version, package_versions, utc_now, sha256_fi
 
 # %% auto #0
 __all__ = ['PROVENANCE_KEYS', 'STATUSES', 'SCHEMA_VERSION', 'KINDS', 'field_docs', 'Option', 'config_options', 'workspace_field',
-           'Heading', 'add_config_arguments', 'config_from_args', 'command_line', 'describe_input', 'provenance',
-           'Verdict', 'Result', 'load_result', 'resolve_path', 'KindEntry', 'ReportKind', 'register', 'report_kind',
-           'kind_of_command', 'recorded_run']
+           'Heading', 'option_problem', 'check_options', 'add_config_arguments', 'config_from_args', 'command_line',
+           'describe_input', 'provenance', 'Verdict', 'Result', 'load_result', 'resolve_path', 'KindEntry',
+           'ReportKind', 'register', 'unregister', 'report_kind', 'kind_of_command', 'recorded_run']
 
 # %% ../nbs/05_protocol.ipynb #c006
 def field_docs(
@@ -45,6 +45,8 @@ class Option:
     metavar: str | None = None # placeholder in --help
     positional: bool = False   # given without a flag
     short: str | None = None   # a one-letter alias, e.g. -w
+    minimum: float | None = None  # smallest allowed value of a number
+    maximum: float | None = None  # largest allowed value of a number
 
 _SCALARS = {str: "str", int: "int", float: "float", bool: "bool"}
 
@@ -62,7 +64,8 @@ def config_options(
     cls,                   # a Config dataclass
 ) -> list[Option]:
     "The options of `cls`, in field order"
-    hints, docs, out = get_type_hints(cls), field_docs(cls), []
+    module = vars(sys.modules.get(cls.__module__, typing))
+    hints, docs, out = get_type_hints(cls, globalns={"Literal": Literal, **module}), field_docs(cls), []
     for f in fields(cls):
         meta = f.metadata
         if meta.get("cli") is False: continue
@@ -72,7 +75,7 @@ def config_options(
         flag = meta.get("flag") or (f.name if meta.get("positional") else "--" + ("no-" if kind == "bool" and default else "")
                                     + f.name.replace("_", "-"))
         out.append(Option(f.name, flag, kind, default, required, meta.get("help") or docs.get(f.name, ""), choices,
-                          meta.get("metavar"), bool(meta.get("positional")), meta.get("short")))
+                          meta.get("metavar"), bool(meta.get("positional")), meta.get("short"), meta.get("min"), meta.get("max")))
     return out
 
 # %% ../nbs/05_protocol.ipynb #c009
@@ -86,7 +89,40 @@ class Heading(str):
 
 # %% ../nbs/05_protocol.ipynb #c014
 def _csv(value: str) -> list[str]: return [v.strip() for v in value.split(",") if v.strip()]
-_TYPES = {"int": int, "float": float, "str": str, "list": _csv}
+
+def option_problem(
+    o: Option,             # the option
+    value,                 # a value of it
+) -> str | None:
+    "What is wrong with a number given for `o` (not finite, out of range), or None"
+    if o.kind not in ("int", "float") or value is None: return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)): return f"{value!r} is not a number"
+    if not math.isfinite(value): return f"{value} is not a finite number"
+    if o.minimum is not None and value < o.minimum: return f"{value} is below the smallest allowed, {o.minimum:g}"
+    if o.maximum is not None and value > o.maximum: return f"{value} is above the largest allowed, {o.maximum:g}"
+    return None
+
+def _parser_type(o: Option):
+    "The argparse type of an option: numbers are parsed, then checked finite and in range"
+    if o.kind == "list": return _csv
+    if o.kind == "str": return str
+    convert = int if o.kind == "int" else float
+    def parse(text: str):
+        try: value = convert(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if o.kind == 'int' else 'a number'}") from None
+        problem = option_problem(o, value)
+        if problem: raise argparse.ArgumentTypeError(problem)
+        return value
+    parse.__name__ = o.kind
+    return parse
+
+def check_options(
+    config,                # a Config instance
+):
+    "Every number of `config` finite and in its declared range, else one InputError naming the option"
+    for o in config_options(type(config)):
+        problem = option_problem(o, getattr(config, o.name))
+        if problem: raise InputError(f"{o.flag} {problem}")
 
 def _shown(value) -> str:
     return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
@@ -104,7 +140,7 @@ def add_config_arguments(
             continue
         kw = dict(help=helptext, metavar=o.metavar or ("A,B" if o.kind == "list" else None))
         if o.kind == "choice": kw["choices"] = o.choices
-        else: kw["type"] = _TYPES[o.kind]
+        else: kw["type"] = _parser_type(o)
         if o.positional: parser.add_argument(o.name, **kw)
         else: parser.add_argument(o.flag, *([o.short] if o.short else []), dest=o.name, default=o.default, required=o.required, **kw)
     return parser
@@ -292,9 +328,17 @@ def register(
     help: str = "",        # its one-line help, likewise
 ) -> ReportKind:
     "Add `kind` to the registry (a kind's module calls this once, at import)"
+    entry = KINDS.get(kind.name)
+    if entry is not None and kind.compute.__module__ != entry.module:
+        return kind             # a copy run elsewhere (a notebook's cells) never replaces the module's own kind
     _REGISTERED[kind.name] = kind
-    if kind.name not in KINDS: KINDS[kind.name] = KindEntry(kind.compute.__module__, command or kind.name, help)
+    if entry is None: KINDS[kind.name] = KindEntry(kind.compute.__module__, command or kind.name, help)
     return kind
+
+def unregister(name: str):
+    "Remove the kind `name` added with `register` (a built-in kind cannot be removed)"
+    if name in ("evaluation", "model_card", "plan", "ab", "validation", "drift"): raise InputError(f"{name!r} is built in")
+    KINDS.pop(name, None); _REGISTERED.pop(name, None)
 
 def report_kind(name: str) -> ReportKind:
     "The registered kind `name`, importing its module on first use"

@@ -15,7 +15,7 @@ import pandas as pd
 
 import mlbench
 from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now
-from .protocol import Result, Heading, report_kind, command_line, recorded_run, config_options
+from .protocol import Result, Heading, report_kind, command_line, recorded_run, config_options, check_options
 from .render import render_html
 
 # %% auto #0
@@ -168,6 +168,7 @@ def publish(
 ) -> ReportResult:
     "Check, compute once, publish and index one report, recorded in the run log"
     spec = report_kind(kind)
+    check_options(config)
     threading.Thread(target=_warm_report_imports, daemon=True).start()
     config = _absolute_files(config)
     params = {o.name: getattr(config, o.name) for o in config_options(type(config))}

@@ -16,9 +16,10 @@ import pandas as pd
 from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
-__all__ = ['DEFAULT_WORKSPACE', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'workspace_path', 'quote_ident',
-           'quote_literal', 'Snapshot', 'Workspace', 'column_kind', 'identifier_reason', 'identifier_columns',
-           'check_time_column', 'is_data_file', 'file_relation', 'data_relation', 'relation_columns']
+__all__ = ['DEFAULT_WORKSPACE', 'DUCKDB_MAGIC', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'workspace_path',
+           'quote_ident', 'quote_literal', 'Snapshot', 'check_workspace_file', 'Workspace', 'column_kind',
+           'identifier_reason', 'identifier_columns', 'check_time_column', 'is_data_file', 'file_relation',
+           'data_relation', 'relation_columns']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -68,6 +69,22 @@ CREATE TABLE IF NOT EXISTS mlbench_meta.runs (
     params JSON, snapshot_id VARCHAR, model VARCHAR, outputs JSON, error VARCHAR);
 """
 
+DUCKDB_MAGIC = b"DUCK"          # bytes 8..12 of every DuckDB database file
+
+def check_workspace_file(
+    path: Path,            # a workspace path, existing or to be created
+) -> Path:
+    "`path`, once it is known to be a DuckDB database or a new file that may become one; else one InputError"
+    path = Path(path)
+    if path.is_dir(): raise InputError(f"--workspace {path} is a folder; give a DuckDB file such as {path/'mlbench.duckdb'}")
+    if path.suffix.lower() in (".csv", ".tsv", ".txt", ".parquet", ".pq", ".json", ".yml", ".yaml", ".ipynb"):
+        raise InputError(f"--workspace {path} names a {path.suffix} file; a workspace is a DuckDB file such as data/mlbench.duckdb "
+                         "(load data into it with mlbench ingest)")
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as f: head = f.read(12)
+        if head[8:12] != DUCKDB_MAGIC: raise InputError(f"--workspace {path} is not a DuckDB database; give a .duckdb workspace file")
+    return path
+
 class Workspace:
     "A DuckDB workspace file with mlbench's snapshot and run records"
     def __init__(self,
@@ -75,7 +92,7 @@ class Workspace:
                  *,
                  read_only: bool = False,  # open without taking the write lock (the file must exist)
                 ):
-        self.path = workspace_path(path)
+        self.path = check_workspace_file(workspace_path(path))
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise InputError(f"workspace {self.path} does not exist; create it with `mlbench ingest` or `mlbench demo`, "

@@ -361,3 +361,29 @@ def test_validate_infer_then_check(tmp_path):
     broken.write_text("rows: {min: 1}\ncolumns:\n  age: {type: numeric, minimum: 3}\n")
     assert_one_line_error(run_mlbench("validate", "--data", tmp_path/"ref.parquet", "--expect", broken, "--out", tmp_path/"v3"),
                           "broken.yml line 3: unknown check 'minimum'")
+
+
+# --- hardening ---------------------------------------------------------------------------------------------------------
+
+def test_workspace_that_is_not_a_duckdb_file_is_refused_and_left_alone(tmp_path):
+    csv = tmp_path/"rows.csv"
+    csv.write_text("a,b\n1,2\n")
+    assert_one_line_error(run_mlbench("ingest", csv, "--table", "t", "--workspace", csv), "names a .csv file")
+    assert_one_line_error(run_mlbench("models", "--workspace", csv), "names a .csv file")
+    assert_one_line_error(run_mlbench("runs", "--workspace", tmp_path), "is a folder")
+    (tmp_path/"fake.duckdb").write_text("hello")
+    assert_one_line_error(run_mlbench("ingest", csv, "--table", "t", "--workspace", tmp_path/"fake.duckdb"), "is not a DuckDB database")
+    assert csv.read_text() == "a,b\n1,2\n" and (tmp_path/"fake.duckdb").read_text() == "hello"
+
+
+def test_gate_refuses_an_empty_rule_list_and_gates_any_kind(tmp_path):
+    result = tmp_path/"validation.json"
+    result.write_text(json.dumps({"kind": "validation", "schema_version": 2, "rows": 3, "checks": [], "passed": True,
+                                  "as_of": "2026-11-27 00:00:00", "provenance": {}}))
+    (tmp_path/"empty.yml").write_text("gates: []\n")
+    assert_one_line_error(run_mlbench("gate", result, "--gates", tmp_path/"empty.yml"), "the 'gates:' list is empty")
+    (tmp_path/"ok.yml").write_text("gates:\n  - {kind: validation, path: passed, op: '==', value: true}\n  - {path: rows, op: '>=', value: 1}\n")
+    passed = run_mlbench("gate", result, "--gates", tmp_path/"ok.yml")
+    assert passed.returncode == 0 and "gates: PASS (2 of 2 rules pass)" in passed.stdout, passed.stdout + passed.stderr
+    (tmp_path/"wrong.yml").write_text("gates:\n  - {kind: drift, path: severity_counts.major, op: '<=', value: 0}\n")
+    assert_one_line_error(run_mlbench("gate", result, "--gates", tmp_path/"wrong.yml"), "the rule is for drift results")
