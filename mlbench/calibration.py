@@ -16,7 +16,7 @@ from .core import InputError
 from .metrics import ECE_BINS, check_binary_inputs
 
 # %% auto #0
-__all__ = ['RECALIBRATIONS', 'reliability_table', 'recalibrate', 'reliability_figure']
+__all__ = ['RECALIBRATIONS', 'reliability_table', 'recalibrate', 'reliability_figure', 'reliability_figure_from_tables']
 
 # %% ../nbs/12_calibration.ipynb #c005
 def reliability_table(y_true, y_score, *, bins: int = ECE_BINS) -> pd.DataFrame:
@@ -56,10 +56,15 @@ def recalibrate(y_true, y_score, *, method: str = "isotonic", folds: int = 5, se
 # %% ../nbs/12_calibration.ipynb #c012
 def reliability_figure(y_true, curves: dict) -> go.Figure:
     "Reliability diagram of one or more score vectors (name -> scores), with bin counts as bars"
-    fig = go.Figure()
-    first = None
-    for name, scores in curves.items():
-        t = reliability_table(y_true, scores)
+    return reliability_figure_from_tables({name: reliability_table(y_true, scores) for name, scores in curves.items()})
+
+def reliability_figure_from_tables(
+    tables: dict,          # name -> reliability table (a DataFrame, or its columns as lists, as a result JSON holds them)
+) -> go.Figure:
+    "Reliability diagram of precomputed reliability tables, with the first one's bin counts as bars"
+    fig, first = go.Figure(), None
+    for name, t in tables.items():
+        t = pd.DataFrame(t)
         first = t if first is None else first
         fig.add_scatter(x=t.mean_score, y=t.positive_rate, mode="lines+markers", name=name,
                         customdata=t["count"], hovertemplate="mean score %{x:.3f}<br>positive rate %{y:.3f}<br>rows %{customdata}")

@@ -22,7 +22,7 @@ from .workspace import Workspace, quote_ident, file_relation, relation_columns, 
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
 from .metrics import METRICS, TASKS, roc_points, pr_points
 from .bootstrap import bootstrap_metrics, BootstrapResult
-from .calibration import reliability_table, recalibrate, RECALIBRATIONS
+from .calibration import reliability_table, reliability_figure_from_tables, recalibrate, RECALIBRATIONS
 from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, threshold_figure
 from .fairness import fairness_report, group_labels
 from .compare import delong_test, DeLongResult
@@ -578,18 +578,7 @@ def curves_view(result: Result) -> list:
 
 def reliability_figure(result: Result) -> go.Figure:
     "Reliability diagram of the model's scores (and the recalibrated ones), with bin counts as bars"
-    fig, first = go.Figure(), None
-    for name, t in result.body["figures"]["reliability"].items():
-        first = first or t
-        fig.add_scatter(x=t["mean_score"], y=t["positive_rate"], mode="lines+markers", name=name, customdata=t["count"],
-                        hovertemplate="mean score %{x:.3f}<br>positive rate %{y:.3f}<br>rows %{customdata}")
-    fig.add_bar(x=[(a + b) / 2 for a, b in zip(first["bin_low"], first["bin_high"])], y=first["count"], name="rows per bin", yaxis="y2",
-                opacity=0.25, marker_color="grey", width=0.08)
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration", line=dict(dash="dot", color="grey"))
-    return fig.update_layout(title="Reliability diagram", xaxis_title="Mean predicted probability (bin)",
-                             yaxis=dict(title="Observed positive rate", range=[0, 1]),
-                             yaxis2=dict(title="Rows", overlaying="y", side="right", showgrid=False),
-                             width=700, height=480, legend=dict(x=0.02, y=0.98))
+    return reliability_figure_from_tables(result.body["figures"]["reliability"])
 
 def calibration_view(result: Result) -> list:
     "The reliability diagram and, with a recalibration, the metrics before and after"

@@ -91,7 +91,7 @@ def test_model_reference_that_does_not_exist(ws, tmp_path):
 
 def test_bad_arguments_are_one_line_too(ws):
     assert_one_line_error(run_mlbench("evaluate", "--workspace", ws), "--model")
-    assert_one_line_error(run_mlbench("evaluate", "--model", "m", "--threshold", "abc", "--workspace", ws), "invalid float value")
+    assert_one_line_error(run_mlbench("evaluate", "--model", "m", "--threshold", "abc", "--workspace", ws), "'abc' is not a number")
 
 
 def test_missing_workspace_for_listing(tmp_path):
