@@ -17,10 +17,10 @@ import plotly.graph_objects as go
 from scipy import stats
 
 from typing import Literal
-from .core import InputError, parse_yaml, utc_now
+from .core import InputError, parse_yaml, utc_now, read_text_file
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .codes import describe
-from .workspace import quote_ident, data_relation, relation_columns, column_kind
+from .workspace import quote_ident, data_relation, relation_columns, column_kind, check_time_column
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence, optimal_tau2
 from .bayes import beta_binomial, normal_posterior
@@ -105,9 +105,7 @@ def parse_metrics(text: str, where: str = "metrics file") -> tuple[list[str], li
 
 def load_metrics(path) -> tuple[list[str], list[MetricSpec]]:
     "Primary metrics and specs from a metrics YAML file"
-    path = Path(path)
-    if not path.is_file(): raise InputError(f"metrics file not found: {path}")
-    return parse_metrics(path.read_text(), path.name)
+    return parse_metrics(read_text_file(path, "metrics file"), Path(path).name)
 
 # %% ../nbs/24_ab_readout.ipynb #c008
 @dataclass
@@ -143,6 +141,7 @@ def aggregate(
         for s in specs: need += [(f"column of metric {s.name!r}", c) for c in (s.column, s.numerator, s.denominator) if c]
         for what, c in need:
             if c and c not in cols: raise InputError(f"unknown {what} column {c!r} (columns: {', '.join(cols)})")
+        if time: check_time_column(types, time, "the events")
         for s in specs:
             if s.covariate and s.covariate not in cols and s.covariate not in pre_cols:
                 raise InputError(f"covariate {s.covariate!r} of metric {s.name!r} is neither an events column nor a --pre column; "

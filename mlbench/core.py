@@ -14,8 +14,8 @@ import mlbench
 
 # %% auto #0
 __all__ = ['TRACKED_PACKAGES', 'MlbenchError', 'InputError', 'WorkspaceError', 'ReportError', 'atomic_path', 'atomic_write_text',
-           'to_jsonable', 'dumps_json', 'parse_yaml', 'parse_duration', 'parse_interval', 'sha256_file',
-           'package_versions', 'code_version', 'utc_now']
+           'to_jsonable', 'dumps_json', 'parse_yaml', 'read_text_file', 'parse_duration', 'parse_interval',
+           'sha256_file', 'package_versions', 'code_version', 'utc_now']
 
 # %% ../nbs/00_core.ipynb #c005
 class MlbenchError(Exception):
@@ -81,6 +81,18 @@ def parse_yaml(text: str, where: str):
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         at = f" line {mark.line + 1}" if mark else ""
         raise InputError(f"{where}{at}: invalid YAML: {getattr(e, 'problem', None) or e}") from e
+
+def read_text_file(
+    path,                  # a file the user named
+    what: str,             # what it should be, for the error: "gates file", "metrics file"
+) -> str:
+    "The UTF-8 text of a user's file; a missing file, a folder or binary content is one InputError"
+    path = Path(path)
+    if path.is_dir(): raise InputError(f"{what} {path} is a folder; give a file")
+    if not path.is_file(): raise InputError(f"{what} not found: {path}")
+    try: return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError: raise InputError(f"{what} {path} is not UTF-8 text (a binary file?)") from None
+
 
 # %% ../nbs/00_core.ipynb #c018
 _DURATION = re.compile(r"^(\d+)\s*([a-z]+)$")

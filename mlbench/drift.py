@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import sys, tempfile
+import re, sys, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
 
@@ -25,10 +25,11 @@ from .workspace import (data_relation, relation_columns, quote_ident, quote_lite
                                identifier_columns, check_time_column)
 
 # %% auto #0
-__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT', 'COLUMN_TABLE',
-           'DRIFT', 'psi', 'js_distance', 'DriftConfig', 'reference_deciles', 'severity', 'compare_relations',
-           'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift',
-           'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
+__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY',
+           'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig', 'reference_deciles', 'severity',
+           'compare_relations', 'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift',
+           'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
+           'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -230,12 +231,18 @@ def _window_summary(w: dict, rows: list) -> dict:
 
 DEFAULT_MEMORY_LIMIT = "256MB"
 
+MIN_MEMORY = 64 * 2**20
+_SIZE_UNITS = {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
 def _limit_memory(con, memory_limit: str, spill_dir: str):
     "Cap DuckDB's memory on `con`; sorts beyond it spill to `spill_dir`"
     try:
         con.execute(f"SET memory_limit = {quote_literal(memory_limit)}")
     except duckdb.Error as e:
         raise InputError(f"--memory-limit {memory_limit!r}: use a size such as 512MB or 4GB") from e
+    m = re.fullmatch(r"\s*([0-9.]+)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*", memory_limit.upper())
+    if m and float(m.group(1)) * _SIZE_UNITS[m.group(2) or "B"] < MIN_MEMORY:
+        raise InputError(f"--memory-limit {memory_limit!r} is too small: DuckDB needs at least 64MB to compare columns")
     con.execute(f"SET temp_directory = {quote_literal(spill_dir)}")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")      # mlbench shows its own bar, per column

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from .core import InputError, parse_yaml
+from .core import InputError, parse_yaml, read_text_file
 from .protocol import resolve_path, KINDS
 from .metrics import METRICS
 
@@ -89,9 +89,7 @@ def parse_gates(text: str, where: str = "gates file") -> list[GateRule]:
 
 def load_gates(path) -> list[GateRule]:
     "Rules from a gates YAML file"
-    path = Path(path)
-    if not path.is_file(): raise InputError(f"gates file not found: {path}")
-    return parse_gates(path.read_text(), where=path.name)
+    return parse_gates(read_text_file(path, "gates file"), where=Path(path).name)
 
 # %% ../nbs/15_gates.ipynb #c009
 @dataclass

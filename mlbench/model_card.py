@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .core import InputError, parse_yaml
+from .core import InputError, parse_yaml, read_text_file
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field, load_result
 from .workspace import Workspace
 from .registry import get_model
@@ -36,8 +36,7 @@ def load_card_info(path=None) -> dict:
     info = {}
     if path:
         path = Path(path)
-        if not path.is_file(): raise InputError(f"card info file not found: {path}")
-        info = parse_yaml(path.read_text(), path.name)[0] or {}
+        info = parse_yaml(read_text_file(path, "card info file"), path.name)[0] or {}
         if not isinstance(info, dict): raise InputError(f"{path.name}: expected a mapping of sections ({', '.join(CARD_SECTIONS)})")
         unknown = set(info) - set(CARD_SECTIONS)
         if unknown: raise InputError(f"{path.name}: unknown section {sorted(unknown)[0]!r}; sections: {', '.join(CARD_SECTIONS)}")

@@ -31,7 +31,9 @@ def equals_label(values: pd.Series, positive) -> np.ndarray:
         want = str(positive).strip().lower() in ("1", "true", "yes")
         return (values == want).to_numpy()
     if pd.api.types.is_numeric_dtype(values):
-        return (values.astype(float) == float(positive)).to_numpy()
+        try: want = float(positive)
+        except (TypeError, ValueError): return np.zeros(len(values), dtype=bool)    # 'yes' is no value of a numeric column
+        return (values.astype(float) == want).to_numpy()
     return (values.astype(str) == str(positive)).to_numpy()
 
 @dataclass

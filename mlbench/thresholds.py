@@ -6,6 +6,7 @@ Docs: https://mlbench.github.io/mlbench/thresholds.html.md"""
 
 # %% ../nbs/12a_thresholds.ipynb #c002
 from __future__ import annotations
+import math
 import re
 from dataclasses import dataclass
 
@@ -37,6 +38,12 @@ class ThresholdRule:
 _COST = re.compile(r"^cost:\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)$")
 _PREC = re.compile(r"^precision\s*>=\s*([0-9.eE+-]+)$")
 
+def _rule_number(text: str, rule: str) -> float:
+    try: value = float(text)
+    except ValueError: raise InputError(f"--threshold-by {rule!r}: {text!r} is not a number") from None
+    if not math.isfinite(value): raise InputError(f"--threshold-by {rule!r}: {text!r} is not a finite number")
+    return value
+
 def parse_threshold_rule(threshold: float | None = None, threshold_by: str | None = None) -> ThresholdRule:
     "The rule from `--threshold` or `--threshold-by` (not both); default fixed at 0.5"
     if threshold is not None and threshold_by:
@@ -48,11 +55,11 @@ def parse_threshold_rule(threshold: float | None = None, threshold_by: str | Non
     rule = threshold_by.strip()
     if rule == "f1": return ThresholdRule("f1")
     if m := _COST.match(rule):
-        fp, fn = float(m.group(1)), float(m.group(2))
+        fp, fn = _rule_number(m.group(1), rule), _rule_number(m.group(2), rule)
         if fp < 0 or fn < 0 or fp + fn == 0: raise InputError(f"costs in {rule!r} must be >= 0 and not both 0")
         return ThresholdRule("cost", fp_cost=fp, fn_cost=fn)
     if m := _PREC.match(rule):
-        p = float(m.group(1))
+        p = _rule_number(m.group(1), rule)
         if not 0 < p <= 1: raise InputError(f"precision floor in {rule!r} must be in (0, 1]")
         return ThresholdRule("precision", value=p)
     raise InputError(f"unknown --threshold-by {threshold_by!r}; use f1, cost:FP_COST,FN_COST or precision>=P")

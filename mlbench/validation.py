@@ -15,7 +15,7 @@ import pandas as pd
 import duckdb
 import yaml
 
-from .core import InputError, parse_yaml, parse_duration, atomic_write_text
+from .core import InputError, parse_yaml, parse_duration, atomic_write_text, read_text_file
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .workspace import data_relation, relation_columns, quote_ident, quote_literal, column_kind, identifier_columns
 
@@ -34,6 +34,8 @@ def type_family(duckdb_type: str) -> str:
     if kind == "numeric": return "integer" if "INT" in duckdb_type.upper() else "numeric"
     return {"boolean": "boolean", "time": "timestamp"}.get(kind, "string")
 
+def _finite_number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
 def parse_expectations(text: str, where: str = "expectations file") -> dict:
     "Validated expectations from YAML; errors name the line"
     data, root = parse_yaml(text, where)
@@ -47,7 +49,7 @@ def parse_expectations(text: str, where: str = "expectations file") -> dict:
     if isinstance(data.get("columns"), dict):
         node = next(v for k, v in root.value if k.value == "columns")
         col_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
-    for name, spec in (data.get("columns") or {}).items():
+    for name, spec in (data.get("columns") if isinstance(data.get("columns"), dict) else {}).items():
         line = col_lines.get(name, "?")
         if not isinstance(spec, dict): raise InputError(f"{where} line {line}: column {name!r} needs a mapping of checks")
         bad = set(spec) - _COLUMN_KEYS
@@ -57,9 +59,25 @@ def parse_expectations(text: str, where: str = "expectations file") -> dict:
             try: re.compile(spec["regex"])
             except re.error as e: raise InputError(f"{where} line {line}: bad regex for {name!r}: {e}") from e
         if "freshness" in spec: parse_duration(spec["freshness"])
+        for key in ("min", "max", "max_null_share"):
+            if key in spec and not _finite_number(spec[key]): raise InputError(f"{where} line {line}: {key} of {name!r} must be a number, not {spec[key]!r}")
+        if "max_null_share" in spec and not 0 <= spec["max_null_share"] <= 1: raise InputError(f"{where} line {line}: max_null_share of {name!r} must be in [0, 1]")
+        if "allowed" in spec and not isinstance(spec["allowed"], list):
+            raise InputError(f"{where} line {line}: allowed of {name!r} must be a list, e.g. [basic, premium], not {spec['allowed']!r}")
+        if "regex" in spec and not isinstance(spec["regex"], str): raise InputError(f"{where} line {line}: regex of {name!r} must be text")
+    if data.get("columns") is not None and not isinstance(data["columns"], dict):
+        raise InputError(f"{where} line {lines.get('columns', '?')}: columns must map column names to checks")
+    rows = data.get("rows")
+    if rows is not None:
+        if not isinstance(rows, dict) or set(rows) - {"min", "max"} or not all(_finite_number(v) for v in rows.values()):
+            raise InputError(f"{where} line {lines.get('rows', '?')}: rows must be {{min: N, max: N}} with numbers")
     label = data.get("label")
     if label is not None and (not isinstance(label, dict) or "column" not in label):
         raise InputError(f"{where} line {lines.get('label', '?')}: label needs a column")
+    for cls, bounds in ((label or {}).get("share") or {}).items():
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(_finite_number(b) and 0 <= b <= 1 for b in bounds) and bounds[0] <= bounds[1]):
+            raise InputError(f"{where} line {lines.get('label', '?')}: share of {cls!r} must be [LOW, HIGH] within [0, 1]")
+    if "allowed" in (label or {}) and not isinstance(label["allowed"], list): raise InputError(f"{where} line {lines.get('label', '?')}: label allowed must be a list")
     return data
 
 # %% ../nbs/30_validation.ipynb #c008
@@ -241,9 +259,7 @@ def _as_of(text: str | None) -> dt.datetime | None:
     except ValueError: raise InputError(f"--as-of {text!r} is not an ISO date or time, e.g. 2026-11-26 or 2026-11-26T08:00") from None
 
 def _expectations(path) -> dict:
-    path = Path(path)
-    if not path.is_file(): raise InputError(f"expectations file not found: {path}")
-    return parse_expectations(path.read_text(), path.name)
+    return parse_expectations(read_text_file(path, "expectations file"), Path(path).name)
 
 def check_validation(config: ValidationConfig):
     "Every input check that needs no scan: the file, the date, and bounds only on numeric columns"
@@ -254,6 +270,9 @@ def check_validation(config: ValidationConfig):
         if col in types and bounds and type_family(types[col]) not in ("integer", "numeric"):
             raise InputError(f"{Path(config.expect).name}: {bounds[0]}: on column {col!r}, a {type_family(types[col])} column; "
                              "min and max bound numeric columns (use allowed or regex for text)")
+        if col in types and "freshness" in spec and type_family(types[col]) != "timestamp":
+            raise InputError(f"{Path(config.expect).name}: freshness: on column {col!r}, a {type_family(types[col])} column; "
+                             "freshness needs a date or timestamp column")
 
 def compute_validation(config: ValidationConfig, progress: bool = False) -> Result:
     "Check the expectations once: the `validation` result"

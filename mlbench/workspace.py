@@ -27,8 +27,8 @@ DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
 def workspace_path(
     path=None,             # explicit path; None falls back to $MLBENCH_WORKSPACE, then data/mlbench.duckdb
 ) -> Path:
-    "Resolve which workspace file a command uses"
-    return Path(path or os.environ.get("MLBENCH_WORKSPACE") or DEFAULT_WORKSPACE)
+    "Resolve which workspace file a command uses (refusing a path that cannot be a workspace: see `check_workspace_file`)"
+    return check_workspace_file(Path(path or os.environ.get("MLBENCH_WORKSPACE") or DEFAULT_WORKSPACE))
 
 # %% ../nbs/01_workspace.ipynb #c007
 def quote_ident(name: str) -> str:
@@ -274,8 +274,13 @@ def file_relation(path, what: str = "file") -> str:
     return f"{reader}({quote_literal(path.resolve())})"
 
 def data_relation(con, source, workspace=None) -> str:
-    "SQL for `source` on a scratch connection: a CSV/Parquet file, or a table of the workspace attached read-only"
-    if is_data_file(source): return file_relation(source)
+    "SQL for `source` on a scratch connection: a CSV/Parquet file (read once here, so a bad file fails now), or a table of the workspace attached read-only"
+    if is_data_file(source):
+        rel = file_relation(source)
+        if Path(source).stat().st_size == 0: raise InputError(f"file {source} is empty")
+        try: con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
+        except duckdb.Error as e: raise InputError(f"cannot read {source}: {str(e).splitlines()[0][:200]}") from None
+        return rel
     ws = workspace_path(workspace)
     if not ws.exists(): raise InputError(f"{source!r} is not a file, and workspace {ws} does not exist")
     if "ws" not in [r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()]:
