@@ -73,3 +73,61 @@ def test_index_links_the_report(browser, demo):
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
     assert page.url.endswith("evaluation-churn_xgb-v1/evaluation.html")
     page.close()
+
+
+HOSTILE_COLUMN = "<img src=x onerror=alert(1)>"
+HOSTILE_VALUE = "<script>alert(2)</script>"
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory):
+    "One report of each data-reading kind whose column names and values are script payloads"
+    import numpy as np, pandas as pd
+    from mlbench.reports import publish
+    from mlbench.drift import DriftConfig
+    from mlbench.validation import ValidationConfig, infer_expectations, write_expectations
+    from mlbench.evaluation import EvaluationConfig
+    from mlbench.ab_readout import ABReadoutConfig
+    d = tmp_path_factory.mktemp("hostile")
+    rng = np.random.default_rng(0)
+    n = 2_000
+    df = pd.DataFrame({HOSTILE_COLUMN: rng.normal(0, 1, n), "segment": rng.choice([HOSTILE_VALUE, "plain"], n),
+                       "y": rng.integers(0, 2, n), "unit": np.arange(n),
+                       "arm": rng.choice(["control", "<img src=y onerror=alert(3)>"], n)})
+    df["p"] = np.clip(0.3 + 0.4 * df.y + rng.normal(0, 0.2, n), 0, 1)
+    df.to_parquet(d/"ref.parquet")
+    df.assign(**{HOSTILE_COLUMN: df[HOSTILE_COLUMN] + 1}).to_parquet(d/"cur.parquet")
+    write_expectations(infer_expectations(str(d/"ref.parquet")), d/"expect.yml")
+    (d/"metrics.yml").write_text("primary: y\nmetrics:\n  - {name: y, type: proportion, column: y}\n")
+    common = dict(renderer="nbconvert", progress=False)
+    ws = str(d/"none.duckdb")
+    return [publish("drift", DriftConfig(str(d/"ref.parquet"), str(d/"cur.parquet"), workspace=ws), out=d/"drift", **common).html,
+            publish("validation", ValidationConfig(str(d/"cur.parquet"), str(d/"expect.yml"), workspace=ws), out=d/"validation", **common).html,
+            publish("evaluation", EvaluationConfig(predictions=str(d/"ref.parquet"), target="y", score="p", segments=["segment"],
+                                                   sensitive=["segment"], n_resamples=50, workspace=ws), out=d/"evaluation", **common).html,
+            publish("ab", ABReadoutConfig(str(d/"ref.parquet"), "unit", "arm", "control", str(d/"metrics.yml"), segments=["segment"],
+                                          workspace=ws), out=d/"ab", **common).html]
+
+
+def test_nothing_from_data_runs_in_any_report(browser, hostile_reports):
+    for page_path in hostile_reports:
+        page, errors, requests = open_offline(browser, page_path)
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.reload(wait_until="load")
+        page.wait_for_timeout(500)
+        html = page.content()
+        assert dialogs == [], (page_path.name, dialogs)
+        assert "&lt;img src=" in html or "&lt;script&gt;" in html, f"{page_path.name}: the payload is not shown as text"
+        assert [u for u in requests if not u.startswith(("file:", "data:"))] == [], page_path.name
+        page.close()
+
+
+def test_no_pickle_or_eval_on_user_input():
+    "The package never unpickles, evals or execs (a grep of every module)"
+    import re
+    root = Path(__file__).resolve().parents[1]/"mlbench"
+    pattern = re.compile(r"\b(pickle|joblib|cloudpickle|dill)\b|\beval\(|\bexec\(|allow_pickle\s*=\s*True")
+    hits = [f"{p.name}:{i}: {line.strip()}" for p in root.glob("*.py") for i, line in enumerate(p.read_text().splitlines(), 1)
+            if pattern.search(line) and not line.lstrip().startswith("#")]
+    assert hits == [], hits
