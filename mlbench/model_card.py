@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .core import InputError, parse_yaml, read_text_file
+from .core import InputError, parse_yaml, read_text_file, sha256_file
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field, load_result
 from .workspace import Workspace
 from .registry import get_model
@@ -99,11 +99,19 @@ def _cited_evaluation(config: CardConfig, ref: str) -> Path | None:
     return Path(config.evaluation)
 
 def check_card(config: CardConfig):
-    "The model exists, the card info parses, the cited evaluation is an evaluation result"
-    with Workspace(config.workspace, read_only=True) as ws: rec = get_model(ws, config.model)
+    "The model exists and its artifact is the registered one, the card info parses, the cited evaluation is of this model"
+    with Workspace(config.workspace, read_only=True) as ws: rec, artifact = get_model(ws, config.model), ws.path.resolve().parent
+    artifact = artifact/rec.artifact_path
+    if not artifact.is_file() or sha256_file(artifact) != rec.artifact_sha256:
+        raise InputError(f"the artifact of {rec.ref} ({artifact}) is missing or does not match its registered sha256; "
+                         "a card must describe the registered model: retrain or restore it")
     load_card_info(config.card_info)
     cited = _cited_evaluation(config, rec.ref)
-    if cited is not None and load_result(cited).kind != "evaluation": raise InputError(f"{cited} is not an evaluation report")
+    if cited is None: return
+    ev = load_result(cited)
+    if ev.kind != "evaluation": raise InputError(f"{cited} is not an evaluation report (kind {ev.kind})")
+    if ev.provenance.get("model") != rec.ref:
+        raise InputError(f"{cited} evaluates {ev.provenance.get('model')}, not {rec.ref}; cite an evaluation of this model")
 
 def compute_card(config: CardConfig, progress: bool = False) -> Result:
     "Gather the card once: the `model_card` result"
