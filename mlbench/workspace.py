@@ -16,10 +16,10 @@ import pandas as pd
 from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
-__all__ = ['DEFAULT_WORKSPACE', 'DUCKDB_MAGIC', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'workspace_path',
-           'quote_ident', 'quote_literal', 'Snapshot', 'check_workspace_file', 'Workspace', 'column_kind',
-           'identifier_reason', 'identifier_columns', 'check_time_column', 'is_data_file', 'file_relation',
-           'data_relation', 'relation_columns']
+__all__ = ['DEFAULT_WORKSPACE', 'DUCKDB_MAGIC', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'CSV_DELIMITERS',
+           'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot', 'check_workspace_file', 'Workspace',
+           'column_kind', 'identifier_reason', 'identifier_columns', 'check_time_column', 'is_data_file',
+           'file_relation', 'checked_file_relation', 'data_relation', 'relation_columns']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -273,14 +273,33 @@ def file_relation(path, what: str = "file") -> str:
     if reader is None: raise InputError(f"cannot read {path}: unknown file type {path.suffix!r}; use .csv or .parquet")
     return f"{reader}({quote_literal(path.resolve())})"
 
+CSV_DELIMITERS = (",", "\t", ";", "|")
+
+def checked_file_relation(
+    con,                   # a DuckDB connection
+    path,                  # a CSV or Parquet file
+) -> str:
+    """`file_relation`, read once here so that a bad file fails now with one line: empty, unreadable, or a CSV whose
+    rows do not match its header (truncated or ragged: DuckDB's sniffer would fall back to one text column)"""
+    path, rel = Path(path), file_relation(path)
+    if path.stat().st_size == 0: raise InputError(f"file {path} is empty")
+    try: cols = relation_columns(con, rel)
+    except duckdb.Error as e: raise InputError(f"cannot read {path}: {str(e).splitlines()[0][:200]}") from None
+    if len(cols) == 1 and rel.startswith("read_csv"):
+        with path.open(encoding="utf-8", errors="replace") as f: header = f.readline()
+        delim = next((d for d in CSV_DELIMITERS if d in header), None)
+        if delim:
+            strict = f"read_csv({quote_literal(path.resolve())}, delim={quote_literal(delim)}, header=true)"
+            try: con.execute(f"SELECT count(*) FROM {strict}").fetchall()
+            except duckdb.Error as e:
+                raise InputError(f"cannot read {path}: its header has {header.count(delim) + 1} columns but its rows do not match "
+                                 f"(the file looks truncated or ragged): {str(e).splitlines()[0][:160]}") from None
+            return strict
+    return rel
+
 def data_relation(con, source, workspace=None) -> str:
     "SQL for `source` on a scratch connection: a CSV/Parquet file (read once here, so a bad file fails now), or a table of the workspace attached read-only"
-    if is_data_file(source):
-        rel = file_relation(source)
-        if Path(source).stat().st_size == 0: raise InputError(f"file {source} is empty")
-        try: con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
-        except duckdb.Error as e: raise InputError(f"cannot read {source}: {str(e).splitlines()[0][:200]}") from None
-        return rel
+    if is_data_file(source): return checked_file_relation(con, source)
     ws = workspace_path(workspace)
     if not ws.exists(): raise InputError(f"{source!r} is not a file, and workspace {ws} does not exist")
     if "ws" not in [r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()]:
@@ -307,7 +326,7 @@ def _ingest(self: Workspace,
         self.con.register("_mlbench_ingest", source)
         select = "SELECT * FROM _mlbench_ingest"
     else:
-        select = f"SELECT * FROM {file_relation(source)}"
+        select = f"SELECT * FROM {checked_file_relation(self.con, source)}"
     try:
         with self.transaction():
             try: self.con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS {select}")

@@ -122,7 +122,8 @@ def hand_cases(d: Path) -> list:
     cases.append(("ab-plan mde and n", ["ab-plan", "--metric", "proportion", "--baseline", "0.1", "--mde", "0.01", "--n-per-arm", "100"]))
     cases.append(("ab-plan mean without sd", ["ab-plan", "--metric", "mean", "--baseline", "3", "--mde", "0.1"]))
     for args in (["ingest", str(d/"missing.csv"), "--table", "t"], ["ingest", str(d/"folder.csv"), "--table", "t"],
-                 ["ingest", str(d/"empty.csv"), "--table", "t"], ["ingest", str(d/"data.csv"), "--table", ""],
+                 ["ingest", str(d/"empty.csv"), "--table", "t"], ["ingest", str(d/"ragged.csv"), "--table", "t"],
+                 ["ingest", str(d/"binary.csv"), "--table", "t"], ["ingest", str(d/"data.csv"), "--table", ""],
                  ["ingest", str(d/"data.csv"), "--table", "t", "--time-format", "%d"], ["ingest", str(d/"binary.yml"), "--table", "t"],
                  ["train", "--table", "nope", "--target", "y"], ["train", "--table", "t", "--target", "y", "--seed", "-1"],
                  ["train", "--table", "t", "--target", "y", "--num-boost-round", "0"], ["train", "--table", "t", "--target", "y", "--early-stopping-rounds", "-1"],
