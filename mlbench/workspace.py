@@ -7,6 +7,7 @@ Docs: https://mlbench.github.io/mlbench/workspace.html.md"""
 # %% ../nbs/01_workspace.ipynb #c002
 from __future__ import annotations
 import contextlib, hashlib, json, os, re, uuid
+from csv import reader as csv_reader
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 
@@ -280,21 +281,19 @@ def checked_file_relation(
     path,                  # a CSV or Parquet file
 ) -> str:
     """`file_relation`, read once here so that a bad file fails now with one line: empty, unreadable, or a CSV whose
-    rows do not match its header (truncated or ragged: DuckDB's sniffer would fall back to one text column)"""
+    rows do not match its header (truncated or ragged: DuckDB's sniffer would fall back to one text column, or to
+    another width, skipping rows)"""
     path, rel = Path(path), file_relation(path)
     if path.stat().st_size == 0: raise InputError(f"file {path} is empty")
     try: cols = relation_columns(con, rel)
     except duckdb.Error as e: raise InputError(f"cannot read {path}: {str(e).splitlines()[0][:200]}") from None
-    if len(cols) == 1 and rel.startswith("read_csv"):
+    if rel.startswith("read_csv"):
         with path.open(encoding="utf-8", errors="replace") as f: header = f.readline()
         delim = next((d for d in CSV_DELIMITERS if d in header), None)
-        if delim:
-            strict = f"read_csv({quote_literal(path.resolve())}, delim={quote_literal(delim)}, header=true)"
-            try: con.execute(f"SELECT count(*) FROM {strict}").fetchall()
-            except duckdb.Error as e:
-                raise InputError(f"cannot read {path}: its header has {header.count(delim) + 1} columns but its rows do not match "
-                                 f"(the file looks truncated or ragged): {str(e).splitlines()[0][:160]}") from None
-            return strict
+        fields = len(next(csv_reader([header], delimiter=delim))) if delim else 1
+        if delim and len(cols) != fields:
+            raise InputError(f"cannot read {path}: its header has {fields} columns but DuckDB reads its rows as {len(cols)}; "
+                             "the file looks truncated or ragged (rows with more or fewer fields than the header)")
     return rel
 
 def data_relation(con, source, workspace=None) -> str:
