@@ -17,9 +17,9 @@ import pandas as pd
 from .core import InputError, WorkspaceError, dumps_json, utc_now
 
 # %% auto #0
-__all__ = ['DEFAULT_WORKSPACE', 'DUCKDB_MAGIC', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS', 'CSV_DELIMITERS',
-           'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot', 'check_workspace_file', 'Workspace',
-           'column_kind', 'identifier_reason', 'identifier_columns', 'check_time_column', 'is_data_file',
+__all__ = ['DEFAULT_WORKSPACE', 'DUCKDB_MAGIC', 'LOCK_WAIT_SECONDS', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS',
+           'CSV_DELIMITERS', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot', 'check_workspace_file',
+           'Workspace', 'column_kind', 'identifier_reason', 'identifier_columns', 'check_time_column', 'is_data_file',
            'file_relation', 'checked_file_relation', 'data_relation', 'relation_columns']
 
 # %% ../nbs/01_workspace.ipynb #c005
@@ -86,6 +86,25 @@ def check_workspace_file(
         if head[8:12] != DUCKDB_MAGIC: raise InputError(f"--workspace {path} is not a DuckDB database; give a .duckdb workspace file")
     return path
 
+LOCK_WAIT_SECONDS = 60.0        # how long a command waits for another process's lock ($MLBENCH_LOCK_WAIT overrides)
+
+def _connect_waiting(path: Path, read_only: bool):
+    "Connect to the workspace; while another process holds its lock, wait (saying so once on stderr), up to the limit"
+    import sys, time
+    limit = float(os.environ.get("MLBENCH_LOCK_WAIT", LOCK_WAIT_SECONDS))
+    deadline, told = time.monotonic() + limit, False
+    while True:
+        try: return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            if not _LOCK_RE.search(str(e)): raise WorkspaceError(f"cannot open workspace {path}: {str(e).splitlines()[0]}") from e
+            holder = re.search(r"PID \d+", str(e))
+            who = f"process {holder.group(0).split()[1]}" if holder else "another process"
+            if time.monotonic() >= deadline:
+                raise WorkspaceError(f"workspace {path} is locked by {who}; waited {limit:g} s for it to finish "
+                                     "(set MLBENCH_LOCK_WAIT to wait longer, or pass another --workspace)") from e
+            if not told: print(f"mlbench: workspace {path} is in use by {who}; waiting up to {limit:g} s", file=sys.stderr); told = True
+            time.sleep(0.2)
+
 class Workspace:
     "A DuckDB workspace file with mlbench's snapshot and run records"
     def __init__(self,
@@ -99,12 +118,7 @@ class Workspace:
             raise InputError(f"workspace {self.path} does not exist; create it with `mlbench ingest` or `mlbench demo`, "
                              "or pass --workspace")
         if not read_only: self.path.parent.mkdir(parents=True, exist_ok=True)
-        try: self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as e:
-            if _LOCK_RE.search(str(e)):
-                raise WorkspaceError(f"workspace {self.path} is locked by another process; wait for it to finish "
-                                     "or pass another --workspace") from e
-            raise WorkspaceError(f"cannot open workspace {self.path}: {str(e).splitlines()[0]}") from e
+        self.con = _connect_waiting(self.path, read_only)
         if not read_only: self.con.execute(_META_DDL)
 
     def close(self): self.con.close()

@@ -107,8 +107,9 @@ def test_workspace_locked_by_another_process(ws):
         """)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        assert_one_line_error(run_mlbench("ingest", ws.parent/"t.csv", "--table", "u", "--workspace", ws), "is locked by another process")
-        assert_one_line_error(run_mlbench("models", "--workspace", ws), "is locked by another process")
+        now = {"MLBENCH_LOCK_WAIT": "0"}
+        assert_one_line_error(run_mlbench("ingest", ws.parent/"t.csv", "--table", "u", "--workspace", ws, env=now), f"is locked by process {holder.pid}")
+        assert_one_line_error(run_mlbench("models", "--workspace", ws, env=now), f"is locked by process {holder.pid}")
     finally:
         holder.kill(); holder.wait()
     assert run_mlbench("models", "--workspace", ws).returncode == 0
@@ -387,3 +388,21 @@ def test_gate_refuses_an_empty_rule_list_and_gates_any_kind(tmp_path):
     assert passed.returncode == 0 and "gates: PASS (2 of 2 rules pass)" in passed.stdout, passed.stdout + passed.stderr
     (tmp_path/"wrong.yml").write_text("gates:\n  - {kind: drift, path: severity_counts.major, op: '<=', value: 0}\n")
     assert_one_line_error(run_mlbench("gate", result, "--gates", tmp_path/"wrong.yml"), "the rule is for drift results")
+
+
+def test_two_writers_at_once_serialize_without_losing_anything(ws, tmp_path):
+    "Two ingests and two trainings started at the same moment: each waits for the other, nothing is lost or duplicated"
+    def start(*args):
+        return subprocess.Popen([str(Path(sys.executable).parent/"mlbench"), *map(str, args), "--workspace", str(ws)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pair = [start("ingest", ws.parent/"t.csv", "--table", name) for name in ("copy_a", "copy_b")]
+    pair += [start("train", "--table", "t", "--target", "label", "--name", "twin", "--quiet", "--no-baseline") for _ in range(2)]
+    pair.append(start("runs", "--json"))
+    outcomes = [(p.wait(timeout=300), p.stderr.read()) for p in pair]
+    assert all(code == 0 for code, _ in outcomes), outcomes
+    models = json.loads(run_mlbench("models", "--json", "--workspace", ws).stdout)
+    assert sorted(m["version"] for m in models if m["name"] == "twin") == [1, 2]
+    runs = json.loads(run_mlbench("runs", "--json", "--limit", "100", "--workspace", ws).stdout)
+    assert sum(r["command"] == "ingest" and r["status"] == "succeeded" for r in runs) >= 3     # the fixture's, and the pair's
+    assert sum(r["command"] == "train" and r["status"] == "succeeded" for r in runs) == 2
+    assert not any(r["status"] == "running" for r in runs)
