@@ -54,6 +54,33 @@ class ReportResult:
     @property
     def data(self) -> dict: return json.loads(self.json.read_text())
 
+def _report_files(kind: str) -> set: return {f"{kind}.ipynb", f"{kind}.json", f"{kind}.html", f"{kind}.failed.ipynb"}
+
+def _check_destination(out_dir: Path, kind: str):
+    "A report folder holds one report and nothing else: refuse to replace a folder with other files in it"
+    if out_dir.is_file(): raise InputError(f"--out {out_dir} is a file; give a folder for the report")
+    if out_dir.is_dir():
+        other = sorted(p.name for p in out_dir.iterdir() if p.name not in _report_files(kind))
+        if other: raise InputError(f"--out {out_dir} holds other files ({', '.join(other[:3])}); a report replaces its whole folder, "
+                                   "so give a folder of its own")
+
+def _reclaim(out_dir: Path):
+    "Finish what a killed publish left beside `out_dir`: put a swapped-out report back, remove stale staging folders"
+    if not out_dir.parent.is_dir(): return
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    if olds and not out_dir.exists() and (olds[-1]/"report").is_dir(): os.rename(olds[-1]/"report", out_dir)
+    for p in [*olds, *out_dir.parent.glob(f".{out_dir.name}.staging-*")]: shutil.rmtree(p, ignore_errors=True)
+
+def _swap_in(staging: Path, out_dir: Path):
+    "Put the staged folder in place of `out_dir` by renames only; a kill between them is undone by `_reclaim`"
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    os.rename(out_dir, old/"report")
+    os.rename(staging, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
 def run_report(
     result: Result,                 # the computed result to publish
     out_dir,                        # folder that receives KIND.ipynb, KIND.json and KIND.html
@@ -68,8 +95,10 @@ def run_report(
     if "result" not in template_parameters(template):
         raise ReportError(f"template {template.name} has no `result` parameter; a template shows one result JSON")
     out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{kind}-staging-", dir=out_dir))
+    _reclaim(out_dir)
+    _check_destination(out_dir, kind)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
         data_path, executed = staging/f"{kind}.json", staging/f"{kind}.ipynb"
         atomic_write_text(data_path, dumps_json(result.to_dict()))
@@ -78,6 +107,7 @@ def run_report(
                                 progress_bar=progress, kernel_name="python3", cwd=str(staging),
                                 extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except pm.PapermillExecutionError as e:
+            out_dir.mkdir(exist_ok=True)
             failed = out_dir/f"{kind}.failed.ipynb"
             shutil.copyfile(executed, failed)
             raise ReportError(f"{kind} report failed in cell [{e.exec_count}]: {e.ename}: {e.evalue} "
@@ -85,8 +115,7 @@ def run_report(
         rendered = render_html(executed, staging/f"{kind}.html", renderer=renderer)
         result.provenance["renderer"] = f"{rendered.renderer} {rendered.renderer_version}"
         atomic_write_text(data_path, dumps_json(result.to_dict()))
-        for name in (f"{kind}.ipynb", f"{kind}.json", f"{kind}.html"): os.replace(staging/name, out_dir/name)
-        (out_dir/f"{kind}.failed.ipynb").unlink(missing_ok=True)
+        _swap_in(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ReportResult(kind, out_dir, out_dir/f"{kind}.ipynb", out_dir/f"{kind}.json", out_dir/f"{kind}.html",
@@ -191,7 +220,7 @@ def report_headline(data: dict) -> str:
 def report_entries(root) -> list[dict]:
     "One entry per report folder under `root` that holds a KIND.json with its KIND.html, newest first"
     entries = []
-    for data_path in Path(root).glob("*/*.json"):
+    for data_path in Path(root).glob("[!.]*/*.json"):       # not the hidden staging or swapped-out folders
         try: data = json.loads(data_path.read_text())
         except (json.JSONDecodeError, OSError): continue
         kind = data.get("kind") if isinstance(data, dict) else None
