@@ -165,6 +165,14 @@ def _has_registry(ws: Workspace) -> bool:
     return bool(ws.scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema='mlbench_meta' AND table_name='models'"))
 
 # %% ../nbs/03_registry.ipynb #c012
+def _remove_orphan_artifacts(ws: Workspace, root: Path):
+    "Delete artifact folders with no registry row: a registration killed after its file moved in but before its commit"
+    known = {f"{n}/v{v}" for n, v in ws.con.execute("SELECT name, version FROM mlbench_meta.models").fetchall()}
+    for folder in (root/"models").glob("*/v*"):
+        if folder.is_dir() and f"{folder.parent.name}/{folder.name}" not in known:
+            for f in folder.iterdir(): f.unlink()
+            folder.rmdir()
+
 def register_model(
     ws: Workspace,             # open, writable workspace
     name: str,                 # model name; letters, digits, `_`, `.`, `-`
@@ -177,6 +185,7 @@ def register_model(
         raise InputError(f"model name {name!r} is not allowed; use letters, digits, '_', '.' or '-' (at most 100)")
     _ensure_registry(ws)
     root = ws.path.resolve().parent
+    _remove_orphan_artifacts(ws, root)
     with ws.transaction():
         version = ws.scalar("SELECT coalesce(max(version), 0) + 1 FROM mlbench_meta.models WHERE name = ?", [name])
         rel = Path("models")/name/f"v{version}"/f"model{model.suffix}"

@@ -68,9 +68,25 @@ CREATE TABLE IF NOT EXISTS mlbench_meta.snapshots (
 CREATE TABLE IF NOT EXISTS mlbench_meta.runs (
     run_id VARCHAR PRIMARY KEY, command VARCHAR, status VARCHAR, started_at VARCHAR, finished_at VARCHAR,
     params JSON, snapshot_id VARCHAR, model VARCHAR, outputs JSON, error VARCHAR);
+ALTER TABLE mlbench_meta.runs ADD COLUMN IF NOT EXISTS pid INTEGER;
 """
 
 DUCKDB_MAGIC = b"DUCK"          # bytes 8..12 of every DuckDB database file
+
+def _alive(pid) -> bool:
+    "Whether process `pid` still runs (a run row's owner)"
+    if pid is None: return False
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def _mark_interrupted_runs(con):
+    "Runs left `running` by a process that no longer exists (killed) become `interrupted`; the next writer does this"
+    for run_id, pid in con.execute("SELECT run_id, pid FROM mlbench_meta.runs WHERE status = 'running'").fetchall():
+        if pid != os.getpid() and not _alive(pid):
+            con.execute("UPDATE mlbench_meta.runs SET status = 'interrupted', finished_at = ?, error = ? WHERE run_id = ?",
+                        [utc_now(), f"process {pid} ended without finishing the run (killed or crashed)", run_id])
 
 def check_workspace_file(
     path: Path,            # a workspace path, existing or to be created
@@ -119,7 +135,9 @@ class Workspace:
                              "or pass --workspace")
         if not read_only: self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = _connect_waiting(self.path, read_only)
-        if not read_only: self.con.execute(_META_DDL)
+        if not read_only:
+            self.con.execute(_META_DDL)
+            _mark_interrupted_runs(self.con)
 
     def close(self): self.con.close()
     def __enter__(self): return self
@@ -371,8 +389,8 @@ Workspace.ingest = _ingest
 def _start_run(self: Workspace, command: str, params: dict | None = None) -> str:
     "Record a run as `running` and return its id"
     run_id = f"run_{uuid.uuid4().hex[:12]}"
-    self.con.execute("INSERT INTO mlbench_meta.runs (run_id, command, status, started_at, params) VALUES (?,?,?,?,?)",
-                     [run_id, command, "running", utc_now(), dumps_json(params or {})])
+    self.con.execute("INSERT INTO mlbench_meta.runs (run_id, command, status, started_at, params, pid) VALUES (?,?,?,?,?,?)",
+                     [run_id, command, "running", utc_now(), dumps_json(params or {}), os.getpid()])
     return run_id
 
 def _finish_run(self: Workspace, run_id: str, *, status: str = "succeeded", snapshot_id=None, model=None,
