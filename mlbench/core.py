@@ -14,8 +14,8 @@ import mlbench
 
 # %% auto #0
 __all__ = ['TRACKED_PACKAGES', 'MlbenchError', 'InputError', 'WorkspaceError', 'ReportError', 'atomic_path', 'atomic_write_text',
-           'to_jsonable', 'dumps_json', 'parse_yaml', 'read_text_file', 'parse_duration', 'parse_interval',
-           'sha256_file', 'package_versions', 'code_version', 'utc_now']
+           'to_jsonable', 'dumps_json', 'parse_yaml', 'read_text_file', 'yaml_number', 'parse_duration',
+           'parse_interval', 'sha256_file', 'package_versions', 'code_version', 'utc_now']
 
 # %% ../nbs/00_core.ipynb #c005
 class MlbenchError(Exception):
@@ -92,6 +92,16 @@ def read_text_file(
     if not path.is_file(): raise InputError(f"{what} not found: {path}")
     try: return path.read_text(encoding="utf-8")
     except UnicodeDecodeError: raise InputError(f"{what} {path} is not UTF-8 text (a binary file?)") from None
+
+def yaml_number(
+    value,                 # a value from parsed YAML
+) -> float | None:
+    "A finite number from YAML, or None: YAML 1.1 (PyYAML) reads `5e-2` as text, so numeric text counts as a number"
+    if isinstance(value, bool): return None
+    if isinstance(value, str):
+        try: value = float(value)
+        except ValueError: return None
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
 # %% ../nbs/00_core.ipynb #c018

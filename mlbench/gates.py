@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from .core import InputError, parse_yaml, read_text_file
+from .core import InputError, parse_yaml, read_text_file, yaml_number
 from .protocol import resolve_path, KINDS
 from .metrics import METRICS
 
@@ -66,7 +66,9 @@ def _rule(d, line: int, where: str) -> GateRule:
     if metric not in METRICS: raise bad(f"unknown metric {metric!r}; metrics: {', '.join(METRICS)}")
     use = d.get("use", "value")
     if use not in USES: raise bad(f"use {use!r} must be one of {', '.join(USES)}")
-    num = lambda k: isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool) and math.isfinite(d[k])
+    for k in ("threshold", "max_drop"):        # YAML 1.1 reads 5e-2 as text: numbers written so count as numbers
+        if k in d and yaml_number(d[k]) is not None: d = {**d, k: yaml_number(d[k])}
+    num = lambda k: yaml_number(d.get(k)) is not None
     if d.get("vs_baseline"):
         if not num("max_drop") or d["max_drop"] < 0: raise bad("a vs_baseline rule needs max_drop, a number >= 0")
         if d.get("segment"): raise bad("a vs_baseline rule compares the whole data set; drop 'segment'")

@@ -21,8 +21,8 @@ if TYPE_CHECKING: import xgboost as xgb    # for the annotations; imported where
 
 
 # %% auto #0
-__all__ = ['MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'register_model',
-           'parse_model_ref', 'get_model', 'list_models', 'load_model']
+__all__ = ['MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'check_model_name',
+           'register_model', 'parse_model_ref', 'get_model', 'list_models', 'load_model']
 
 # %% ../nbs/03_registry.ipynb #c005
 def equals_label(values: pd.Series, positive) -> np.ndarray:
@@ -165,6 +165,12 @@ def _has_registry(ws: Workspace) -> bool:
     return bool(ws.scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema='mlbench_meta' AND table_name='models'"))
 
 # %% ../nbs/03_registry.ipynb #c012
+def check_model_name(name: str) -> str:
+    "`name`, when it can name a model (and a folder): letters, digits, `_`, `.`, `-`, at most 100, not starting with `.`"
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise InputError(f"model name {name!r} is not allowed; use letters, digits, '_', '.' or '-' (at most 100)")
+    return name
+
 def _remove_orphan_artifacts(ws: Workspace, root: Path):
     "Delete artifact folders with no registry row: a registration killed after its file moved in but before its commit"
     known = {f"{n}/v{v}" for n, v in ws.con.execute("SELECT name, version FROM mlbench_meta.models").fetchall()}
@@ -181,8 +187,7 @@ def register_model(
     params: dict, seed: int, metrics: dict, snapshot_id: str, data_table: str, split: dict,
 ) -> ModelRecord:
     "Save `model`'s artifact and record it as the next version of `name`, atomically"
-    if not _NAME_RE.match(name):
-        raise InputError(f"model name {name!r} is not allowed; use letters, digits, '_', '.' or '-' (at most 100)")
+    check_model_name(name)
     _ensure_registry(ws)
     root = ws.path.resolve().parent
     _remove_orphan_artifacts(ws, root)

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from .core import InputError
 from .workspace import Workspace, Snapshot, quote_ident, quote_literal, column_kind, identifier_columns
-from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, equals_label
+from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, equals_label, check_model_name
 
 # %% auto #0
 __all__ = ['MAX_LEVELS', 'DEFAULT_XGB_PARAMS', 'OBJECTIVE_METRICS', 'EARLY_STOPPING_METRICS', 'LEAKAGE_AUC', 'SCORE_NAME',
@@ -299,6 +299,7 @@ def train_models(
     baseline: bool = True, device: str = "cpu", progress: bool = True,
 ) -> TrainResult:
     "Train and register an XGBoost model and its logistic baseline on `table`"
+    check_model_name(name)                 # before any work: a bad name must not cost a training
     if on_missing_target not in ("drop", "error"): raise InputError(f"--on-missing-target {on_missing_target!r}: use drop or error")
     early_stopping_metric_for({**DEFAULT_XGB_PARAMS, **(params or {})}, early_stopping_metric)
     columns = ws.columns(table)
@@ -309,6 +310,9 @@ def train_models(
     snap = ws.snapshot(table, time_column)
     ids = identifier_columns(ws.con, quote_ident(table), columns) if not features else {}
     numeric, categorical, left_out = infer_features(columns, target, snap.time_column, features, exclude, ids)
+    unusable = [c for c in [*numeric, *categorical] if any(ch in c for ch in "[]<")]
+    if unusable: raise InputError(f"feature column {unusable[0]!r} has a name XGBoost refuses ('[', ']' or '<'); rename it, "
+                                  f"or leave it out with --exclude")
     notes = [f"left out {c}: {why}" for c, why in left_out.items() if why != "excluded"]
     if info.missing: notes.append(f"{info.missing:,} rows with a missing target {target!r} dropped")
     split = time_split(ws, table, snap.time_column, seed=seed)

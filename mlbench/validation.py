@@ -15,7 +15,7 @@ import pandas as pd
 import duckdb
 import yaml
 
-from .core import InputError, parse_yaml, parse_duration, atomic_write_text, read_text_file
+from .core import InputError, parse_yaml, parse_duration, atomic_write_text, read_text_file, yaml_number
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .workspace import data_relation, relation_columns, quote_ident, quote_literal, column_kind, identifier_columns
 
@@ -34,7 +34,7 @@ def type_family(duckdb_type: str) -> str:
     if kind == "numeric": return "integer" if "INT" in duckdb_type.upper() else "numeric"
     return {"boolean": "boolean", "time": "timestamp"}.get(kind, "string")
 
-def _finite_number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+def _finite_number(v) -> bool: return yaml_number(v) is not None
 
 def parse_expectations(text: str, where: str = "expectations file") -> dict:
     "Validated expectations from YAML; errors name the line"
@@ -61,6 +61,7 @@ def parse_expectations(text: str, where: str = "expectations file") -> dict:
         if "freshness" in spec: parse_duration(spec["freshness"])
         for key in ("min", "max", "max_null_share"):
             if key in spec and not _finite_number(spec[key]): raise InputError(f"{where} line {line}: {key} of {name!r} must be a number, not {spec[key]!r}")
+            if key in spec: spec[key] = yaml_number(spec[key])
         if "max_null_share" in spec and not 0 <= spec["max_null_share"] <= 1: raise InputError(f"{where} line {line}: max_null_share of {name!r} must be in [0, 1]")
         if "allowed" in spec and not isinstance(spec["allowed"], list):
             raise InputError(f"{where} line {line}: allowed of {name!r} must be a list, e.g. [basic, premium], not {spec['allowed']!r}")

@@ -101,12 +101,20 @@ def hostile_reports(tmp_path_factory):
     (d/"metrics.yml").write_text("primary: y\nmetrics:\n  - {name: y, type: proportion, column: y}\n")
     common = dict(renderer="nbconvert", progress=False)
     ws = str(d/"none.duckdb")
+    from mlbench.pipeline import train
+    from mlbench.model_card import CardConfig
+    from mlbench.workspace import Workspace
+    card_ws = d/"card.duckdb"
+    with Workspace(card_ws) as w: w.ingest(df.drop(columns=["arm"]), "rows")
+    train(card_ws, "rows", "y", name="hostile", exclude=[HOSTILE_COLUMN], baseline=False, progress=False, num_boost_round=20)
+    (d/"card.yml").write_text(f"intended_use: '{HOSTILE_VALUE}'\nlimitations: ['{HOSTILE_COLUMN}']\n")
     return [publish("drift", DriftConfig(str(d/"ref.parquet"), str(d/"cur.parquet"), workspace=ws), out=d/"drift", **common).html,
             publish("validation", ValidationConfig(str(d/"cur.parquet"), str(d/"expect.yml"), workspace=ws), out=d/"validation", **common).html,
             publish("evaluation", EvaluationConfig(predictions=str(d/"ref.parquet"), target="y", score="p", segments=["segment"],
                                                    sensitive=["segment"], n_resamples=50, workspace=ws), out=d/"evaluation", **common).html,
             publish("ab", ABReadoutConfig(str(d/"ref.parquet"), "unit", "arm", "control", str(d/"metrics.yml"), segments=["segment"],
-                                          workspace=ws), out=d/"ab", **common).html]
+                                          workspace=ws), out=d/"ab", **common).html,
+            publish("model_card", CardConfig("hostile", card_info=str(d/"card.yml"), workspace=str(card_ws)), out=d/"card", **common).html]
 
 
 def test_nothing_from_data_runs_in_any_report(browser, hostile_reports):

@@ -23,7 +23,7 @@ def files(tmp_path_factory):
     "Small valid inputs, and hostile ones beside them"
     d = tmp_path_factory.mktemp("fuzz")
     n = 400
-    df = pd.DataFrame({"u": range(n), "v": ["c", "t"] * (n // 2), "y": [0, 1, 1, 0] * (n // 4), "p": [0.2, 0.7, 0.6, 0.4] * (n // 4),
+    df = pd.DataFrame({"bad[name]": range(n), "u": range(n), "v": ["c", "t"] * (n // 2), "y": [0, 1, 1, 0] * (n // 4), "p": [0.2, 0.7, 0.6, 0.4] * (n // 4),
                        "x": [float(i % 13) for i in range(n)], "g": ["a", "b", "c", "d"] * (n // 4),
                        "ts": pd.date_range("2026-01-01", periods=n, freq="h")})
     df.to_csv(d/"data.csv", index=False)
@@ -128,6 +128,7 @@ def hand_cases(d: Path) -> list:
                  ["train", "--table", "nope", "--target", "y"], ["train", "--table", "t", "--target", "y", "--seed", "-1"],
                  ["train", "--table", "t", "--target", "y", "--num-boost-round", "0"], ["train", "--table", "t", "--target", "y", "--early-stopping-rounds", "-1"],
                  ["train", "--table", "t", "--target", "y", "--seed", str(2**64)], ["models", "--json", "--bogus"],
+                 ["train", "--table", "t", "--target", "y", "--name", "../evil"], ["train", "--table", "t", "--target", "y", "--features", "bad[name],x"], ["train", "--table", "t", "--target", "y", "--name", ".hidden"],
                  ["runs", "--limit", "-1"], ["runs", "--limit", str(2**70)], ["render", str(d/"missing.ipynb")], ["render", str(d/"folder.csv")],
                  ["card", "--model", "nope"], ["card", "--model", "m:abc"], ["card", "--model", "m", "--evaluation", str(d/"missing.json")],
                  ["demo", "--rows", "10"], ["demo", "--bootstrap", "0"], ["demo", "--seed", "-5"], ["nonsense"], ["evaluate"],
