@@ -296,8 +296,13 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("mlbench: interrupted", file=sys.stderr)
         return 130
-    except Exception as e:                 # a bug: one line, the traceback in a file, and never the gate's exit 1
-        saved = _save_traceback(argv)
+    except Exception as e:
+        import errno
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+            print(f"mlbench: error: cannot write {e.filename or ''}: {e.strerror} (disk full, a size limit, or no permission); "
+                  "what was there before is unchanged", file=sys.stderr)
+            return 2
+        saved = _save_traceback(argv)          # a bug: one line, the traceback in a file, and never the gate's exit 1
         print(f"mlbench: internal error (a bug in mlbench, not in your input): {type(e).__name__}: {' '.join(str(e).split())[:300]}; "
               f"traceback saved to {saved}; please report it", file=sys.stderr)
         return 3

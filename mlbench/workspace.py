@@ -344,6 +344,8 @@ def relation_columns(con, rel: str) -> dict:
     "Column name -> DuckDB type of the SQL relation `rel`, in order"
     return {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()}
 
+_WRITE_FAILURE = re.compile(r"Could not write|No space left|File too large|Disk quota", re.I)
+
 def _ingest(self: Workspace,
             source,                  # CSV/Parquet path, or a pandas DataFrame
             table: str,              # destination table (replaced if it exists)
@@ -362,6 +364,9 @@ def _ingest(self: Workspace,
         with self.transaction():
             try: self.con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS {select}")
             except duckdb.Error as e:
+                if _WRITE_FAILURE.search(str(e)):
+                    raise WorkspaceError(f"cannot write workspace {self.path}: the disk is full or a file size limit was reached "
+                                         f"({str(e).splitlines()[0][:120]}); the workspace keeps its previous state") from None
                 raise InputError(f"cannot read {source if not isinstance(source, pd.DataFrame) else 'DataFrame'}: "
                                  f"{str(e).splitlines()[0]}") from e
             if time_format: _parse_time_column(self, table, time_column, time_format)

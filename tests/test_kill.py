@@ -83,3 +83,36 @@ def test_random_kills_leave_everything_consistent(tmp_path):
     artifacts = {p.relative_to(ws.parent).as_posix() for p in (ws.parent/"models").rglob("*") if p.is_file()}
     assert artifacts == set(rows.artifact_path), artifacts ^ set(rows.artifact_path)
     assert len(rows) == len(set(zip(rows.name, rows.version)))
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_previous_state(tmp_path):
+    "A file-size limit (RLIMIT_FSIZE; Python ignores SIGXFSZ, so writes fail with EFBIG) stands in for a full disk"
+    import resource
+    from mlbench.demo_data import make_churn
+    from mlbench.workspace import Workspace
+    ws, reports = tmp_path/"ws.duckdb", tmp_path/"reports"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLBENCH_")} | {"MLBENCH_WORKSPACE": str(ws)}
+    make_churn(5_000, seed=1).to_csv(tmp_path/"small.csv", index=False)
+    make_churn(150_000, seed=2).to_csv(tmp_path/"big.csv", index=False)
+    assert run_mlbench("ingest", tmp_path/"small.csv", "--table", "customers", env=env).returncode == 0
+    r = np.random.default_rng(0)
+    y = r.integers(0, 2, 3_000)
+    pd.DataFrame({"y": y, "p": np.clip(0.3 + 0.4 * y + r.normal(0, 0.2, 3_000), 0, 1)}).to_parquet(tmp_path/"pred.parquet")
+    evaluate = ["evaluate", "--predictions", tmp_path/"pred.parquet", "--target", "y", "--score", "p", "--bootstrap", "50", "--quiet",
+                "--renderer", "nbconvert", "--out", reports/"ev"]
+    assert run_mlbench(*evaluate, env=env).returncode == 0
+    before = digest(reports/"ev")
+    limit = ws.stat().st_size + 300_000
+
+    def capped(*args):
+        cap = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        return subprocess.run([str(MLBENCH), *map(str, args)], capture_output=True, text=True, env=env, preexec_fn=cap)
+
+    for proc, fragment in ((capped("ingest", tmp_path/"big.csv", "--table", "big"), "the disk is full or a file size limit"),
+                           (capped(*evaluate), "cannot write")):
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1 and fragment in lines[0] and "Traceback" not in proc.stderr, proc.stderr
+    with Workspace(ws, read_only=True) as w:
+        assert w.scalar("SELECT count(*) FROM customers") == 5_000 and "big" not in w.tables()
+    assert digest(reports/"ev") == before and not list(reports.glob(".*"))
+    assert run_mlbench("runs", env=env).returncode == 0
