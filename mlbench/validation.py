@@ -17,7 +17,7 @@ import yaml
 
 from .core import InputError, parse_yaml, parse_duration, atomic_write_text, read_text_file, yaml_number
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
-from .workspace import data_relation, relation_columns, quote_ident, quote_literal, column_kind, identifier_columns
+from .workspace import data_relation, relation_columns, quote_ident, column_kind, identifier_columns
 
 # %% auto #0
 __all__ = ['TYPES', 'EXAMPLES', 'VALIDATION', 'type_family', 'parse_expectations', 'validate', 'infer_expectations',
@@ -84,8 +84,8 @@ def parse_expectations(text: str, where: str = "expectations file") -> dict:
 # %% ../nbs/30_validation.ipynb #c008
 EXAMPLES = 5
 
-def _examples(con, rel, where: str) -> list[dict]:
-    df = con.execute(f"SELECT * FROM {rel} WHERE {where} LIMIT {EXAMPLES}").df()
+def _examples(con, rel, where: str, params=()) -> list[dict]:
+    df = con.execute(f"SELECT * FROM {rel} WHERE {where} LIMIT {EXAMPLES}", list(params)).df()
     return [{k: (None if v is None or (isinstance(v, float) and v != v) else (v if isinstance(v, (int, float, bool)) else str(v)))
              for k, v in r.items()} for r in df.to_dict(orient="records")]
 
@@ -99,10 +99,10 @@ def _check(check, column, passed, observed, expected, failing_rows=None) -> dict
     return {"check": check, "column": column, "passed": bool(passed), "observed": observed, "expected": expected,
             "failing_rows": failing_rows or [], "failing_rows_note": note}
 
-def _rows_check(con, rel, check: str, column, where: str, expected) -> dict:
-    "A check that passes when no row matches `where`; keeps a few of the rows that do"
-    bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}").fetchone()[0]
-    return _check(check, column, bad == 0, bad, expected, _examples(con, rel, where) if bad else [])
+def _rows_check(con, rel, check: str, column, where: str, expected, params=()) -> dict:
+    "A check that passes when no row matches `where` (values from the expectations bound as `params`, never formatted in); keeps a few of the rows that do"
+    bad = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}", list(params)).fetchone()[0]
+    return _check(check, column, bad == 0, bad, expected, _examples(con, rel, where, params) if bad else [])
 
 def _auc(con, rel, x: str, y: str):
     "ROC AUC of numeric column x against 0/1 column y, by midranks in SQL"
@@ -158,13 +158,13 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
                 checks.append(_check("unique", col, dup == 0, dup, 0, _examples(con, rel, f"{c} IN (SELECT {c} FROM {rel} GROUP BY {c} HAVING count(*) > 1)") if dup else []))
             for bound, op in (("min", "<"), ("max", ">")):
                 if bound in spec:
-                    checks.append(_rows_check(con, rel, bound, col, f"{c} {op} {float(spec[bound])!r}", spec[bound]))
+                    checks.append(_rows_check(con, rel, bound, col, f"{c} {op} ?::DOUBLE", spec[bound], [float(spec[bound])]))
             if "allowed" in spec:
-                vals = ", ".join(quote_literal(v) for v in spec["allowed"])
-                checks.append(_rows_check(con, rel, "allowed", col, f"{c} IS NOT NULL AND {c}::VARCHAR NOT IN ({vals})", spec["allowed"]))
+                checks.append(_rows_check(con, rel, "allowed", col, f"{c} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {c}::VARCHAR)",
+                                          spec["allowed"], [[str(v) for v in spec["allowed"]]]))
             if "regex" in spec:
-                checks.append(_rows_check(con, rel, "regex", col, f"{c} IS NOT NULL AND NOT regexp_full_match({c}::VARCHAR, "
-                                          f"{quote_literal(spec['regex'])})", spec["regex"]))
+                checks.append(_rows_check(con, rel, "regex", col, f"{c} IS NOT NULL AND NOT regexp_full_match({c}::VARCHAR, ?)",
+                                          spec["regex"], [spec["regex"]]))
             if "freshness" in spec:
                 newest = con.execute(f"SELECT max({c})::TIMESTAMP FROM {rel}").fetchone()[0]
                 limit = as_of - parse_duration(spec["freshness"])
@@ -176,10 +176,10 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
             else:
                 q = quote_ident(lc)
                 if "allowed" in label:
-                    vals = ", ".join(quote_literal(v) for v in label["allowed"])
-                    checks.append(_rows_check(con, rel, "label_allowed", lc, f"{q} IS NOT NULL AND {q}::VARCHAR NOT IN ({vals})", label["allowed"]))
+                    checks.append(_rows_check(con, rel, "label_allowed", lc, f"{q} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {q}::VARCHAR)",
+                                              label["allowed"], [[str(v) for v in label["allowed"]]]))
                 for cls, (lo, hi) in (label.get("share") or {}).items():
-                    share = con.execute(f"SELECT avg(({q}::VARCHAR = {quote_literal(cls)})::INT) FROM {rel} WHERE {q} IS NOT NULL").fetchone()[0] or 0.0
+                    share = con.execute(f"SELECT avg(({q}::VARCHAR = ?)::INT) FROM {rel} WHERE {q} IS NOT NULL", [str(cls)]).fetchone()[0] or 0.0
                     checks.append(_check("label_share", lc, lo <= share <= hi, share, [lo, hi]))
                 groups = _conflict_groups(rel, lc, types)
                 if groups:
