@@ -46,7 +46,7 @@ def _renderer_arg(p):
     p.add_argument("--renderer", choices=RENDERERS, default="auto",
                    help="HTML renderer: quarto when on PATH (auto), or the built-in nbconvert renderer")
 
-def _publish_args(p, kind: str):
+def _publish_args(p):
     "The options every report command shares: where the report goes, how it is rendered, progress"
     p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: under $MLBENCH_REPORTS or reports/, named after what it shows)")
     _renderer_arg(p)
@@ -139,7 +139,7 @@ def _add_report(p, kind: str):
     spec = report_kind(kind)
     p.description = spec.description
     add_config_arguments(p, spec.config)
-    _publish_args(p, kind)
+    _publish_args(p)
     if kind == "validation":
         p.add_argument("--infer", action="store_true", help="write --expect from --data instead of checking")
         p.add_argument("--label", default=None, metavar="COL", help="label column, for --infer")

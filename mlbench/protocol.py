@@ -17,7 +17,7 @@ from .core import InputError, code_version, package_versions, utc_now, sha256_fi
 __all__ = ['PROVENANCE_KEYS', 'STATUSES', 'SCHEMA_VERSION', 'KINDS', 'field_docs', 'Option', 'config_options', 'workspace_field',
            'Heading', 'option_problem', 'check_options', 'add_config_arguments', 'config_from_args', 'command_line',
            'describe_input', 'provenance', 'Verdict', 'Result', 'load_result', 'resolve_path', 'KindEntry',
-           'ReportKind', 'register', 'unregister', 'report_kind', 'kind_of_command', 'recorded_run']
+           'ReportKind', 'register', 'unregister', 'report_kind', 'recorded_run']
 
 # %% ../nbs/05_protocol.ipynb #c006
 def field_docs(
@@ -346,10 +346,6 @@ def report_kind(name: str) -> ReportKind:
         if name not in KINDS: raise InputError(f"unknown report kind {name!r}; kinds: {', '.join(KINDS)}")
         importlib.import_module(KINDS[name].module)
     return _REGISTERED[name]
-
-def kind_of_command(command: str) -> str | None:
-    "The kind a command publishes, or None (found without importing anything)"
-    return next((k for k, e in KINDS.items() if e.command == command), None)
 
 # %% ../nbs/05_protocol.ipynb #c030
 @contextlib.contextmanager
