@@ -318,6 +318,11 @@ class ABConfig:
     decision_view: str = "fixed"       # fixed | sequential
     seed: int = 0
 
+    def __post_init__(self):            # checked when built, before any event is scanned
+        if not 0 < self.alpha < 0.5: raise InputError(f"--alpha {self.alpha} must be in (0, 0.5)")
+        if self.correction not in ("holm", "bh"): raise InputError(f"unknown correction {self.correction!r}; use holm or bh")
+        if self.decision_view not in ("fixed", "sequential"): raise InputError("decision view must be fixed or sequential")
+
 def _arm_result(s: MetricSpec, c: UnitStats, t: UnitStats, pooled: UnitStats, cfg: ABConfig, daily_c=None, daily_t=None) -> dict:
     out = {"name": s.name, "type": s.type, "guardrail": s.guardrail, "direction": s.direction, "definition": s.definition()}
     if s.is_ratio:
@@ -473,8 +478,6 @@ def _adjusted(r: dict) -> bool:
 
 def read_out(data: ExperimentData, cfg: ABConfig) -> ABResult:
     "Compare every treatment arm with control on every metric, and decide"
-    if cfg.decision_view not in ("fixed", "sequential"): raise InputError("decision view must be fixed or sequential")
-    if cfg.correction not in ("holm", "bh"): raise InputError(f"unknown correction {cfg.correction!r}; use holm or bh")
     srm = srm_check(data.units, data.arms, cfg.split)
     results = []
     for s in cfg.specs:
@@ -558,11 +561,8 @@ def run_ab(*, data: str, unit: str, variant: str, control: str, metrics: str, pr
            workspace: str | None = None) -> ABResult:
     "Aggregate and read out an experiment from the template's parameters"
     primary, specs = load_metrics(metrics)
-    if not 0 < alpha < 0.5: raise InputError(f"--alpha {alpha} must be in (0, 0.5)")
     planned = parse_split(split)
     cfg = ABConfig(control, primary, specs, alpha, correction, planned, decision_view, seed)
-    if correction not in ("holm", "bh"): raise InputError(f"unknown correction {correction!r}; use holm or bh")
-    if decision_view not in ("fixed", "sequential"): raise InputError("decision view must be fixed or sequential")
     agg = aggregate(data, unit=unit, variant=variant, control=control, specs=specs, primary=primary[0], pre=pre or None,
                     time=time or None, segment=segment or None, workspace=workspace)
     if planned and set(planned) != set(agg.arms):
@@ -611,7 +611,6 @@ class ABReadoutConfig:
 def check_ab(config: ABReadoutConfig):
     "The checks that need no scan of the events"
     load_metrics(config.metrics)
-    if not 0 < config.alpha < 0.5: raise InputError(f"--alpha {config.alpha} must be in (0, 0.5)")
     parse_split(config.split)
     if len(config.segments) > 1: raise InputError(f"--segments {','.join(config.segments)}: the readout slices by one segment column at a time")
     for what, source in (("events", config.data), ("pre-period", config.pre)):

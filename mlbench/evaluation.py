@@ -359,10 +359,20 @@ def _calibration(data: EvalData, method: str, seed: int, threshold: float) -> tu
                                 "metrics_after": {k: after_m[k] for k in pick}}
     return out, after
 
+def _check_gates_fit(data: EvalData, config: EvaluationConfig, gate_rules: list):
+    "Gate rules that cannot apply to this evaluation (another kind, another task) are the file's mistake: refuse them before any work"
+    for r in gate_rules:
+        if r.kind not in (None, "evaluation"):
+            raise InputError(f"{Path(config.gates).name} line {r.line}: the rule is for {r.kind} results; this is an evaluation")
+        if r.metric and METRICS[r.metric].task != data.task:
+            raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
+                             f"this evaluation is {data.task}")
+
 def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> EvaluationResult:
     "Run the whole evaluation readout on `data`"
     config = config or EvaluationConfig()
     rule, gate_rules = config.check()
+    _check_gates_fit(data, config, gate_rules)
     for c in [*config.segments, *config.sensitive]:
         if c not in data.frame.columns: raise InputError(f"unknown segment or sensitive column {c!r}")
     check_scores(data.task, data.score, data.model_name, data.baseline_score, data.baseline_name)
@@ -413,26 +423,12 @@ def check_evaluation(config: EvaluationConfig):
     if config.model and not workspace_path(config.workspace).exists():
         raise InputError(f"workspace {workspace_path(config.workspace)} does not exist; run `mlbench demo` or `mlbench ingest` first")
 
-def _check_loaded(data: EvalData, config: EvaluationConfig, gate_rules: list):
-    "The checks that need the loaded rows, made before any resample"
-    for r in gate_rules:
-        if r.kind not in (None, "evaluation"):
-            raise InputError(f"{Path(config.gates).name} line {r.line}: the rule is for {r.kind} results; this is an evaluation")
-        if r.metric and METRICS[r.metric].task != data.task:
-            raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
-                             f"this evaluation is {data.task}")
-    for c in config.sensitive:
-        if data.task == "binary" and pd.Series(group_labels(data.frame[c])).nunique() < 2:
-            raise InputError(f"sensitive column {c!r} has one group in the evaluated rows; fairness needs at least two")
-
 def compute_evaluation(config: EvaluationConfig, progress: bool = False) -> Result:
     "Load, score once and evaluate once: the `evaluation` result"
-    _, gate_rules = config.check()
     data = load_eval_data(workspace=config.workspace, model=config.model, data=config.data or "", split=config.split or "",
                           baseline=config.baseline, predictions=config.predictions, target=config.target, score=config.score,
                           baseline_score=config.baseline_score, task=config.task, positive=config.positive or "",
                           columns=list(dict.fromkeys([*config.segments, *config.sensitive])), record_snapshot=bool(config.model))
-    _check_loaded(data, config, gate_rules)
     res = evaluate(data, config)
     s = data.source
     inputs = {"data": ({"table": s["data_table"], "snapshot_id": s["data_snapshot"], "split": s["split"]} if "data_table" in s
