@@ -1,4 +1,4 @@
-"""Percentile bootstrap intervals for every metric, vectorised: one resample is a row of counts, every metric a matrix product.
+"""Percentile bootstrap intervals for every metric: a Poisson bootstrap whose weights are computed, never stored, and every metric of a resample in one pass over rows sorted by score.
 
 Docs: https://mlbench.github.io/mlbench/bootstrap.html.md"""
 
@@ -6,77 +6,192 @@ Docs: https://mlbench.github.io/mlbench/bootstrap.html.md"""
 
 # %% ../nbs/11_bootstrap.ipynb #c002
 from __future__ import annotations
+import threading
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit, prange
+from scipy import stats
 
 from .core import InputError
-from .metrics import ECE_BINS, task_metrics, compute_metrics, check_binary_inputs, check_regression_inputs
+from .metrics import ECE_BINS, task_metrics, check_binary_inputs, check_regression_inputs
 
 # %% auto #0
-__all__ = ['resample_counts', 'weighted_binary_metrics', 'weighted_regression_metrics', 'Interval', 'BootstrapResult',
+__all__ = ['POISSON_TABLE', 'resample_keys', 'poisson_weights', 'bootstrap_draws', 'Interval', 'BootstrapResult',
            'bootstrap_metrics']
 
 # %% ../nbs/11_bootstrap.ipynb #c005
-def resample_counts(
-    n: int,                      # rows
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)     # SplitMix64's increment (2^64 / golden ratio)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S16, _LOW16 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(16), np.uint64(0xFFFF)
+
+def _poisson_table(bits: int = 16) -> np.ndarray:
+    "Inverse CDF of Poisson(1) on `bits`-bit uniforms: entry u is the count whose CDF interval holds u / 2^bits"
+    size = 1 << bits
+    edges = np.minimum(np.round(stats.poisson.cdf(np.arange(9), 1.0) * size), size).astype(np.int64)
+    edges[-1] = size                       # counts above 8 (p = 1e-6) are 8
+    return np.searchsorted(edges, np.arange(size), side="right").astype(np.uint8)
+
+POISSON_TABLE = _poisson_table()
+
+def resample_keys(
     n_resamples: int,            # resamples in all
-    rng: np.random.Generator,    # seeded generator; the same seed gives the same resamples
-    *, block_cells: int = 20_000_000,  # counts held in memory at once
-):
-    "Yield blocks of bootstrap count matrices (resamples × rows, float32), `n_resamples` rows in all"
-    block = max(1, min(n_resamples, block_cells // max(n, 1)))
-    done = 0
-    while done < n_resamples:
-        b = min(block, n_resamples - done)
-        W = np.empty((b, n), dtype=np.float32)
-        for i in range(b): W[i] = np.bincount(rng.integers(0, n, n), minlength=n)
-        yield W
-        done += b
+    seed: int,                   # the same seed gives the same resamples
+) -> np.ndarray:
+    "One 64-bit key per four resamples, from NumPy's SeedSequence"
+    return np.random.SeedSequence(seed).generate_state(-(-n_resamples // 4), np.uint64)
+
+@njit(inline="always")
+def _mix(z):
+    "SplitMix64's output function: a bijective 64-bit mixer"
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+def poisson_weights(
+    keys: np.ndarray,            # from `resample_keys`
+    n: int,                      # rows
+) -> np.ndarray:
+    "The weights the passes below compute, as a (4 · len(keys)) × n array: the NumPy reference, for tests and inspection"
+    z = np.arange(n, dtype=np.uint64) * _GAMMA
+    out = []
+    for key in keys:
+        x = z + key
+        x = (x ^ (x >> _S30)) * _M1; x = (x ^ (x >> _S27)) * _M2; x = x ^ (x >> _S31)
+        out += [POISSON_TABLE[(x >> np.uint64(16 * q)) & _LOW16] for q in range(4)]
+    return np.array(out)
 
 # %% ../nbs/11_bootstrap.ipynb #c008
-def _score_groups(s: np.ndarray):
-    "Row order by score and the start of each run of equal scores in that order"
-    order = np.argsort(s, kind="mergesort")
-    ss = s[order]
-    return order, np.flatnonzero(np.r_[True, ss[1:] != ss[:-1]])
+_BINARY_DRAWS = ("roc_auc", "pr_auc", "log_loss", "brier", "ece", "accuracy", "precision", "recall", "f1")
+_REGRESSION_DRAWS = ("rmse", "mae", "r2")
+_KEYS_PER_PASS = 8                        # 32 resamples per pass over the rows
 
-def _safe_div(a, b):
-    "a / b, and 0 where b is 0"
-    return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape, dtype=np.result_type(a, b)), where=b > 0)
+@njit(cache=True, nogil=True)
+def _binary_pass(keys, unit, table, order, y, run_start, log_loss, gap, ece_bin, predicted, out):
+    "One model, 4·len(keys) resamples (weights 1 if `unit`): visit rows from the highest score down; out[r] gets resample r's metrics"
+    n, K = y.shape[0], keys.shape[0]
+    R = 4 * K
+    w = np.empty(R, np.int64)
+    run_pos, run_neg = np.zeros(R, np.int64), np.zeros(R, np.int64)
+    pos_above, neg_above = np.zeros(R, np.int64), np.zeros(R, np.int64)
+    auc2, tp, fp = np.zeros(R, np.int64), np.zeros(R, np.int64), np.zeros(R, np.int64)
+    ap, ll, brier = np.zeros(R), np.zeros(R), np.zeros(R)
+    ece, bin_gap = np.zeros(R), np.zeros(R)
+    current_bin = ece_bin[n - 1]
+    for j in range(n - 1, -1, -1):
+        if ece_bin[j] != current_bin:
+            for r in range(R):
+                ece[r] += abs(bin_gap[r]); bin_gap[r] = 0.0
+            current_bin = ece_bin[j]
+        if unit: w[:] = 1
+        else:
+            x = np.uint64(order[j]) * _GAMMA
+            for k in range(K):
+                z = _mix(x + keys[k])
+                for q in range(4): w[4 * k + q] = table[(z >> (_S16 * np.uint64(q))) & _LOW16]
+        lj, gj, yj, pj = log_loss[j], gap[j], np.int64(y[j]), np.int64(predicted[j])
+        for r in range(R):
+            wr = w[r]
+            wp = wr * yj
+            ll[r] += wr * lj; brier[r] += wr * gj * gj; bin_gap[r] += wr * gj
+            run_pos[r] += wp; run_neg[r] += wr - wp
+            tp[r] += wp * pj; fp[r] += (wr - wp) * pj
+        if run_start[j]:                 # the lowest row of a run of tied scores: settle the run
+            for r in range(R):
+                auc2[r] += run_neg[r] * (2 * pos_above[r] + run_pos[r])
+                pos_above[r] += run_pos[r]; neg_above[r] += run_neg[r]
+                if run_pos[r] > 0: ap[r] += run_pos[r] * pos_above[r] / (pos_above[r] + neg_above[r])
+                run_pos[r] = 0; run_neg[r] = 0
+    for r in range(R):
+        ece[r] += abs(bin_gap[r])
+        P, N = pos_above[r], neg_above[r]
+        total, fn = P + N, P - tp[r]
+        out[r, 0] = auc2[r] / (2.0 * P * N) if P > 0 and N > 0 else np.nan
+        out[r, 1] = ap[r] / P if P > 0 else np.nan
+        out[r, 2] = ll[r] / total; out[r, 3] = brier[r] / total; out[r, 4] = ece[r] / total
+        out[r, 5] = (total - fp[r] - fn) / total
+        out[r, 6] = tp[r] / (tp[r] + fp[r]) if tp[r] + fp[r] > 0 else 0.0
+        out[r, 7] = tp[r] / (tp[r] + fn) if tp[r] + fn > 0 else 0.0
+        out[r, 8] = 2.0 * tp[r] / (2 * tp[r] + fp[r] + fn) if tp[r] > 0 else 0.0
 
-def weighted_binary_metrics(W: np.ndarray, y: np.ndarray, s: np.ndarray, *, threshold: float, groups=None) -> dict:
-    "Every binary metric for each row of counts `W` (resamples × rows)"
-    y = y.astype(W.dtype)
-    order, starts = groups if groups is not None else _score_groups(s)
-    Wo, yo = (W, y) if order is None else (W[:, order], y[order])
-    pos = np.add.reduceat(Wo * yo, starts, axis=1)
-    neg = np.add.reduceat(Wo * (1 - yo), starts, axis=1)
-    P, N = pos.sum(1, dtype=np.float64), neg.sum(1, dtype=np.float64)
-    auc = _safe_div((pos * (np.cumsum(neg, 1) - 0.5 * neg)).sum(1, dtype=np.float64), P * N)
-    tp, fp = np.cumsum(pos[:, ::-1], 1), np.cumsum(neg[:, ::-1], 1)
-    ap = _safe_div((pos[:, ::-1] * _safe_div(tp, tp + fp)).sum(1, dtype=np.float64), P)
-    total = W.sum(1, dtype=np.float64)
-    f = lambda v: np.asarray(v, dtype=W.dtype)
-    sc = np.clip(s, 1e-15, 1 - 1e-15)
-    ll = W @ f(-(y * np.log(sc) + (1 - y) * np.log(1 - sc))) / total
-    brier = W @ f((s - y) ** 2) / total
-    bins = np.minimum((s * ECE_BINS).astype(int), ECE_BINS - 1)
-    onehot = np.zeros((len(s), ECE_BINS), dtype=W.dtype); onehot[np.arange(len(s)), bins] = 1
-    ece = np.abs(W @ (onehot * f(y - s)[:, None])).sum(1) / total
-    pred = f(s >= threshold)
-    TP, FP, FN = W @ (y * pred), W @ ((1 - y) * pred), W @ (y * (1 - pred))
-    return {"roc_auc": auc, "pr_auc": ap, "log_loss": ll, "brier": brier, "ece": ece,
-            "accuracy": (total - FP - FN) / total, "precision": _safe_div(TP, TP + FP), "recall": _safe_div(TP, TP + FN),
-            "f1": _safe_div(2 * TP, 2 * TP + FP + FN)}
+@njit(cache=True, nogil=True)
+def _regression_pass(keys, unit, table, y_centred, p_centred, out):
+    "One model, 4·len(keys) resamples: rmse, mae and r2 of each from weighted sums"
+    n, K = y_centred.shape[0], keys.shape[0]
+    R = 4 * K
+    w = np.empty(R, np.int64)
+    total, sy, syy = np.zeros(R), np.zeros(R), np.zeros(R)
+    sse, sae = np.zeros(R), np.zeros(R)
+    for j in range(n):
+        if unit: w[:] = 1
+        else:
+            x = np.uint64(j) * _GAMMA
+            for k in range(K):
+                z = _mix(x + keys[k])
+                for q in range(4): w[4 * k + q] = table[(z >> (_S16 * np.uint64(q))) & _LOW16]
+        yj = y_centred[j]; e = yj - p_centred[j]
+        for r in range(R):
+            wr = w[r]
+            total[r] += wr; sy[r] += wr * yj; syy[r] += wr * yj * yj; sse[r] += wr * e * e; sae[r] += wr * abs(e)
+    for r in range(R):
+        sst = syy[r] - sy[r] * sy[r] / total[r]
+        out[r, 0] = np.sqrt(sse[r] / total[r]); out[r, 1] = sae[r] / total[r]
+        out[r, 2] = 1 - sse[r] / sst if sst > 0 else np.nan
 
-def weighted_regression_metrics(W: np.ndarray, y: np.ndarray, p: np.ndarray, **_) -> dict:
-    "rmse, mae and r2 for each row of counts `W`"
-    W64 = W.astype(np.float64)
-    total, e = W64.sum(1), y - p
-    sse = W64 @ e ** 2
-    sst = W64 @ y ** 2 - (W64 @ y) ** 2 / total
-    return {"rmse": np.sqrt(sse / total), "mae": W64 @ np.abs(e) / total, "r2": 1 - _safe_div(sse, sst)}
+@njit(cache=True, parallel=True, nogil=True)
+def _binary_blocks(keys, unit, table, orders, ys, run_starts, log_losses, gaps, ece_bins, predicted, out):
+    "Every (block of resamples, model) pair, spread over the cores"
+    blocks, models = keys.shape[0], orders.shape[0]
+    for t in prange(blocks * models):
+        b, m = t // models, t % models
+        _binary_pass(keys[b], unit, table, orders[m], ys[m], run_starts[m], log_losses[m], gaps[m], ece_bins[m],
+                     predicted[m], out[m, b])
+
+@njit(cache=True, parallel=True, nogil=True)
+def _regression_blocks(keys, unit, table, y_centred, predictions, out):
+    blocks, models = keys.shape[0], predictions.shape[0]
+    for t in prange(blocks * models):
+        b, m = t // models, t % models
+        _regression_pass(keys[b], unit, table, y_centred, predictions[m], out[m, b])
+
+def _binary_arrays(y: np.ndarray, s: np.ndarray, order: np.ndarray, threshold: float) -> tuple:
+    "What a pass reads per row, in ascending score order"
+    ys, ss = y[order], s[order]
+    clipped = np.clip(ss, 1e-15, 1 - 1e-15)
+    return (order, ys.astype(np.uint8), np.r_[True, ss[1:] != ss[:-1]],
+            -(ys * np.log(clipped) + (1 - ys) * np.log(1 - clipped)), ys - ss,
+            np.minimum((ss * ECE_BINS).astype(np.int64), ECE_BINS - 1).astype(np.int8), ss >= threshold)
+
+_PASS_LOCK = threading.Lock()             # Numba's thread pool runs one parallel call at a time
+
+def bootstrap_draws(
+    task: str,                   # "binary" or "regression"
+    y: np.ndarray,               # checked labels or targets
+    scores: list,                # one checked score (or prediction) array per model, same rows
+    *,
+    keys: np.ndarray | None,     # from `resample_keys`; None: every weight 1, the metrics of the data itself
+    n_resamples: int = 1,
+    threshold: float = 0.5,
+) -> dict:
+    "Metric name -> array (models × resamples) of its value on each Poisson resample"
+    unit = keys is None
+    keys = np.zeros(1, np.uint64) if unit else keys
+    padded = np.zeros(-(-len(keys) // _KEYS_PER_PASS) * _KEYS_PER_PASS, np.uint64)
+    padded[:len(keys)] = keys
+    blocks = padded.reshape(-1, _KEYS_PER_PASS)
+    if task == "binary":
+        names = _BINARY_DRAWS
+        columns = [_binary_arrays(y, s, np.argsort(s, kind="mergesort"), threshold) for s in scores]
+        out = np.empty((len(scores), len(blocks), 4 * _KEYS_PER_PASS, len(names)))
+        with _PASS_LOCK: _binary_blocks(blocks, unit, POISSON_TABLE, *(np.stack(a) for a in zip(*columns)), out)
+    else:
+        names = _REGRESSION_DRAWS
+        centre = y.mean()
+        out = np.empty((len(scores), len(blocks), 4 * _KEYS_PER_PASS, len(names)))
+        with _PASS_LOCK:
+            _regression_blocks(blocks, unit, POISSON_TABLE, y - centre, np.stack([p - centre for p in scores]), out)
+    out = out.reshape(len(scores), -1, len(names))[:, :n_resamples]
+    return {name: out[:, :, i] for i, name in enumerate(names)}
 
 # %% ../nbs/11_bootstrap.ipynb #c012
 @dataclass
@@ -116,30 +231,16 @@ def bootstrap_metrics(
     "Point values and percentile bootstrap intervals of every metric of `task`"
     if n_resamples < 1: raise InputError(f"--bootstrap {n_resamples}: need at least 1 resample (1000 is usual)")
     if not 0 < confidence < 1: raise InputError(f"confidence {confidence} must be between 0 and 1")
-    if task == "binary":
-        y, s = check_binary_inputs(y_true, y_score, threshold=threshold)
-        b = None if baseline_score is None else check_binary_inputs(y_true, baseline_score, threshold=threshold)[1]
-        weighted = weighted_binary_metrics
-    else:
-        y, s = check_regression_inputs(y_true, y_score)
-        b = None if baseline_score is None else check_regression_inputs(y_true, baseline_score)[1]
-        weighted = weighted_regression_metrics
+    check = check_binary_inputs if task == "binary" else check_regression_inputs
+    extra = {"threshold": threshold} if task == "binary" else {}
+    y, s = check(y_true, y_score, **extra)
+    b = None if baseline_score is None else check(y_true, baseline_score, **extra)[1]
     names = list(task_metrics(task))
-    if task == "binary":
-        perm = np.argsort(s, kind="mergesort")
-        y, s, b = y[perm], s[perm], (None if b is None else b[perm])
-    groups = (None, _score_groups(s)[1]) if task == "binary" else None
-    bgroups = _score_groups(b) if task == "binary" and b is not None else None
-    draws = {k: [] for k in names}
-    bdraws = {k: [] for k in names}
-    for W in resample_counts(len(y), n_resamples, np.random.default_rng(seed)):
-        for k, v in weighted(W, y, s, threshold=threshold, groups=groups).items(): draws[k].append(v)
-        if b is not None:
-            for k, v in weighted(W, y, b, threshold=threshold, groups=bgroups).items(): bdraws[k].append(v)
-    point = compute_metrics(task, y, s, threshold=threshold)
-    metrics = {k: _interval(point[k], np.concatenate(draws[k]), confidence) for k in names}
+    draws = bootstrap_draws(task, y, [s] if b is None else [s, b], keys=resample_keys(n_resamples, seed),
+                            n_resamples=n_resamples, threshold=threshold)
+    point = bootstrap_draws(task, y, [s] if b is None else [s, b], keys=None, threshold=threshold)
+    metrics = {k: _interval(point[k][0, 0], draws[k][0], confidence) for k in names}
     if b is None: return BootstrapResult(task, n_resamples, confidence, metrics)
-    bpoint = compute_metrics(task, y, b, threshold=threshold)
-    base = {k: _interval(bpoint[k], np.concatenate(bdraws[k]), confidence) for k in names}
-    diff = {k: _interval(point[k] - bpoint[k], np.concatenate(draws[k]) - np.concatenate(bdraws[k]), confidence) for k in names}
+    base = {k: _interval(point[k][1, 0], draws[k][1], confidence) for k in names}
+    diff = {k: _interval(point[k][0, 0] - point[k][1, 0], draws[k][0] - draws[k][1], confidence) for k in names}
     return BootstrapResult(task, n_resamples, confidence, metrics, base, diff)
