@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/protocol.html.md"""
 
 # %% ../nbs/05_protocol.ipynb #c002
 from __future__ import annotations
-import argparse, ast, contextlib, importlib, inspect, io, math, re, sys, shlex, textwrap, tokenize, types, typing
+import argparse, ast, contextlib, functools, importlib, inspect, io, math, re, sys, shlex, textwrap, tokenize, types, typing
 from dataclasses import dataclass, field, fields, MISSING
 from pathlib import Path
 from typing import Callable, Literal, get_args, get_origin, get_type_hints
@@ -20,10 +20,11 @@ __all__ = ['PROVENANCE_KEYS', 'STATUSES', 'SCHEMA_VERSION', 'KINDS', 'field_docs
            'ReportKind', 'register', 'unregister', 'report_kind', 'recorded_run']
 
 # %% ../nbs/05_protocol.ipynb #c006
+@functools.cache
 def field_docs(
     cls,                   # a dataclass
 ) -> dict:
-    "Field name -> the comment after it in the class body (empty when the source cannot be read)"
+    "Field name -> the comment after it in the class body (empty when the source cannot be read); read once per class"
     try: src = textwrap.dedent(inspect.getsource(cls))
     except (OSError, TypeError): return {}
     comments = {t.start[0]: t.string.lstrip("#").strip() for t in tokenize.generate_tokens(io.StringIO(src).readline)

@@ -19,9 +19,9 @@ from .protocol import Result, Heading, report_kind, command_line, recorded_run, 
 from .render import render_html
 
 # %% auto #0
-__all__ = ['DEFAULT_REPORTS', 'template_path', 'template_parameters', 'ReportResult', 'run_report', 'html_table', 'html_text',
-           'provenance_frame', 'require_mlbench', 'FigureEmbedder', 'reports_root', 'publish', 'report_headline',
-           'report_entries', 'write_index']
+__all__ = ['REPORT_ENGINES', 'DEFAULT_REPORTS', 'template_path', 'template_parameters', 'run_cell', 'ReportResult', 'run_report',
+           'html_table', 'html_text', 'provenance_frame', 'require_mlbench', 'FigureEmbedder', 'reports_root',
+           'publish', 'report_headline', 'report_entries', 'write_index']
 
 # %% ../nbs/41_reports.ipynb #c005
 def template_path(kind: str) -> Path:
@@ -37,6 +37,79 @@ def template_parameters(template) -> dict:
     import papermill as pm
     params = pm.inspect_notebook(str(template if isinstance(template, Path) else template_path(template)))
     return {k: {"default": v["default"], "type": v["inferred_type_name"], "help": v["help"]} for k, v in params.items()}
+
+# %% ../nbs/41_reports.ipynb #x003
+REPORT_ENGINES = ("inprocess", "kernel")
+
+def _display_shell():
+    "The IPython shell that display calls go through: the running one (in Jupyter), else one quiet shell made once"
+    from IPython.core.interactiveshell import InteractiveShell
+    if not InteractiveShell.initialized():
+        from traitlets.config import Config
+        InteractiveShell.instance(config=Config({"HistoryManager": {"hist_file": ":memory:"}}))
+    return InteractiveShell.instance()
+
+def run_cell(
+    source: str,                    # a code cell's source
+    namespace: dict,                # globals the cell runs in; kept between the cells of one notebook
+    name: str = "<cell>",           # file name in tracebacks
+) -> list:
+    "Execute one cell in this process; what it printed and displayed (its last expression too) as nbformat outputs"
+    import ast, traceback
+    from nbformat.v4 import new_output
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+    _display_shell()
+    error = None
+    with capture_output() as captured:
+        try:
+            tree = ast.parse(source, filename=name)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, name, "exec"), namespace)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)
+                if value is not None: display(value)
+        except Exception as e: error = e
+    outputs = [new_output("stream", name=stream, text=text)
+               for stream, text in (("stdout", captured.stdout), ("stderr", captured.stderr)) if text]
+    outputs += [new_output("display_data", data=o.data, metadata=o.metadata or {}) for o in captured.outputs]
+    if error is not None:
+        outputs.append(new_output("error", ename=type(error).__name__, evalue=str(error),
+                                  traceback=traceback.format_exception(error)))
+    return outputs
+
+def _in_process_engine():
+    "papermill's engine registry entry 'mlbench': templates run in this process (papermill is imported only here)"
+    from papermill.engines import Engine, papermill_engines
+
+    class InProcessEngine(Engine):
+        "Run a notebook's code cells in this process with `run_cell`, stopping at the first error"
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            namespace, count = {"__name__": "__main__"}, 0
+            output_path, nb_man.output_path = nb_man.output_path, None    # written once, by notebook_complete
+            try:
+                for index, cell in enumerate(nb_man.nb.cells):
+                    if cell.cell_type != "code": continue
+                    count += 1
+                    nb_man.cell_start(cell, index)
+                    cell.execution_count = count
+                    cell.outputs = run_cell(cell.source, namespace, f"<cell {count}>")
+                    failed = any(o.output_type == "error" for o in cell.outputs)
+                    if failed: nb_man.cell_exception(cell, index)
+                    nb_man.cell_complete(cell, index)
+                    if failed: break
+            finally:
+                nb_man.output_path = output_path
+
+    papermill_engines.register("mlbench", InProcessEngine)
+    return InProcessEngine
+
+def _report_engine(engine: str | None) -> str:
+    engine = engine or os.environ.get("MLBENCH_REPORT_ENGINE") or "inprocess"
+    if engine not in REPORT_ENGINES:
+        raise InputError(f"report engine {engine!r} unknown; use {' or '.join(REPORT_ENGINES)} (MLBENCH_REPORT_ENGINE)")
+    return engine
 
 # %% ../nbs/41_reports.ipynb #c008
 @dataclass
@@ -87,10 +160,11 @@ def run_report(
     *, renderer: str = "auto",      # see `mlbench.render.render_html`
     progress: bool = True,          # papermill's progress bar
     template: Path | None = None,   # a template file to run instead of the packaged one
+    engine: str | None = None,      # "inprocess" (default) or "kernel"; None: $MLBENCH_REPORT_ENGINE, else inprocess
 ) -> ReportResult:
     "Show `result` with its template, render it, and publish the three files"
     import papermill as pm
-    start, kind = time.monotonic(), result.kind
+    start, kind, engine = time.monotonic(), result.kind, _report_engine(engine)
     template = Path(template) if template else template_path(kind)
     if "result" not in template_parameters(template):
         raise ReportError(f"template {template.name} has no `result` parameter; a template shows one result JSON")
@@ -103,9 +177,14 @@ def run_report(
         data_path, executed = staging/f"{kind}.json", staging/f"{kind}.ipynb"
         atomic_write_text(data_path, dumps_json(result.to_dict()))
         try:
-            pm.execute_notebook(str(template), str(executed), parameters={"result": str(data_path)},
-                                progress_bar=progress, kernel_name="python3", cwd=str(staging),
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            if engine == "kernel":
+                pm.execute_notebook(str(template), str(executed), parameters={"result": str(data_path)},
+                                    progress_bar=progress, kernel_name="python3", cwd=str(staging),
+                                    extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            else:
+                _in_process_engine()
+                pm.execute_notebook(str(template), str(executed), parameters={"result": str(data_path)},
+                                    progress_bar=progress, kernel_name="python3", engine_name="mlbench")
         except pm.PapermillExecutionError as e:
             out_dir.mkdir(exist_ok=True)
             failed = out_dir/f"{kind}.failed.ipynb"
