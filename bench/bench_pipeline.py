@@ -23,6 +23,13 @@ def timed(label, fn):
     return out
 
 
+def target_line(label: str, value: float, unit: str, target: str, met) -> bool:
+    "One line 'TARGET label: value (target ...) met|MISSED', so `make bench | grep TARGET` is the summary"
+    ok = bool(met(value))
+    print(f"TARGET {label:<56} {value:10.2f} {unit:<4} target {target:<12} {'met' if ok else 'MISSED'}", flush=True)
+    return ok
+
+
 def main(rows_big: int = 10_000_000):
     tmp = Path(tempfile.mkdtemp(prefix="mlbench-bench-"))
     ws_path = tmp/"ws.duckdb"

@@ -153,12 +153,17 @@ def aggregate(
             for c in (s.column, s.numerator, s.denominator):
                 if c and column_kind(types[c]) not in ("numeric", "boolean"):
                     raise InputError(f"metric {s.name!r}: column {c!r} has type {types[c]}; a metric needs numbers or booleans")
+        # one scan of the events for every check on them: negative conversion flags, events without arm or unit
+        proportions = [s for s in specs if s.type == "proportion"]
+        ev_no_arm, ev_no_unit, *negatives = con.execute(
+            f"SELECT count(*) FILTER (WHERE {q(variant)} IS NULL), count(*) FILTER (WHERE {q(unit)} IS NULL)"
+            + "".join(f", count(*) FILTER (WHERE {q(s.column)} < 0)" for s in proportions) + f" FROM {rel}").fetchall()[0]
+        for s, neg in zip(proportions, negatives):
+            if neg: raise InputError(f"proportion metric {s.name!r}: column {s.column!r} has {neg} negative values; "
+                                     "a conversion flag or count must be >= 0")
         for i, s in enumerate(specs):
             keep = (lambda e: f"coalesce({e}, 0)") if s.missing == "zero" else (lambda e: e)
             if s.type == "proportion":
-                neg = con.execute(f"SELECT count(*) FROM {rel} WHERE {q(s.column)} < 0").fetchone()[0]
-                if neg: raise InputError(f"proportion metric {s.name!r}: column {s.column!r} has {neg} negative values; "
-                                         "a conversion flag or count must be >= 0")
                 exprs.append(f"{keep(f'max(({q(s.column)} > 0)::INT)')}::DOUBLE AS y{i}")
             elif s.type == "mean":
                 col = q(s.column)
@@ -170,60 +175,76 @@ def aggregate(
                 exprs += [f"{keep(f'sum({col})')}::DOUBLE AS y{i}", f"{keep(f'nullif(count({col}), 0)')}::DOUBLE AS x{i}"]
             else: exprs += [f"{keep(f'sum({q(s.numerator)})')}::DOUBLE AS y{i}", f"{keep(f'sum({q(s.denominator)})')}::DOUBLE AS x{i}"]
             if s.covariate and s.covariate in cols:
-                exprs += [f"any_value({q(s.covariate)})::DOUBLE AS x{i}", f"count(DISTINCT {q(s.covariate)}) AS xk{i}"]
-        extra = [f"min({q(time)})::DATE AS day" if time else "NULL AS day",
-                 f"any_value({q(segment)})::VARCHAR AS seg" if segment else "NULL AS seg"]
-        con.execute(f"""CREATE TEMP TABLE units AS SELECT {q(unit)} AS unit, min({q(variant)}::VARCHAR) AS arm,
-                        count(DISTINCT {q(variant)}) AS k, {', '.join(exprs + extra)} FROM {rel} GROUP BY {q(unit)}""")
+                exprs += [f"any_value({q(s.covariate)})::DOUBLE AS x{i}",
+                          f"min({q(s.covariate)}) IS DISTINCT FROM max({q(s.covariate)}) AS xk{i}"]
+        extra = [f"min({q(time)})::DATE AS day" if time else "NULL::DATE AS day",
+                 f"coalesce(any_value({q(segment)})::VARCHAR, '(missing)') AS seg" if segment else "NULL::VARCHAR AS seg"]
+        # The whole read-out is ONE query: the events rolled up per unit (k is the unit's number of arms: 0, 1, or 2 for
+        # more; min and max differ is cheaper than a distinct count), covariates from --pre joined per unit, and every
+        # sum the statistics need, in total, per arm, per arm and day and per arm and segment. The per-unit rows (1M
+        # units) stay inside the query as a materialised CTE: writing them as a temporary table cost as much as the
+        # roll-up itself, and GROUPING SETS over them cost more than the separate aggregations.
+        arm = f"{q(variant)}::VARCHAR"
+        rollup = f"""SELECT {q(unit)} AS unit, min({arm}) AS arm,
+                     CASE WHEN min({arm}) IS NULL THEN 0 WHEN min({arm}) = max({arm}) THEN 1 ELSE 2 END AS k,
+                     {', '.join(exprs + extra)} FROM {rel} GROUP BY {q(unit)}"""
+        joined = [i for i, s in enumerate(specs) if s.covariate and s.covariate not in cols]
+        if joined:
+            rollup = (f"SELECT r.*, {', '.join(f'p{i}.v AS x{i}' for i in joined)} FROM ({rollup}) AS r "
+                      + " ".join(f"LEFT JOIN (SELECT {q(unit)} AS u, any_value({q(specs[i].covariate)})::DOUBLE AS v FROM {pre_rel} "
+                                 f"GROUP BY 1) AS p{i} ON r.unit = p{i}.u" for i in joined))
+        kept = "k = 1 AND unit IS NOT NULL"               # units in exactly one arm: the ones every metric counts
+        def present(i, s): return f"y{i} IS NOT NULL" + (f" AND x{i} IS NOT NULL" if s.is_ratio else "")
+        def sums(i, s):
+            "The six UnitStats sums over the kept units that have a value of metric i (a missing covariate counts as 0)"
+            x = (f"x{i}" if s.is_ratio else f"coalesce(x{i}, 0)") if (s.is_ratio or s.covariate) else "0"
+            only = f"FILTER (WHERE {kept} AND {present(i, s)})"
+            return [f"{agg} {only}" for agg in ("count(*)", f"sum(y{i})", f"sum(y{i}*y{i})", f"sum({x})", f"sum({x}*{x})", f"sum({x}*y{i})")]
+        checks = ["count(*) FILTER (WHERE k > 1) AS multi", "count(*) FILTER (WHERE arm IS NULL AND unit IS NOT NULL) AS no_arm",
+                  f"count(*) FILTER (WHERE {kept}) AS kept"]
+        checks += [f"count(*) FILTER (WHERE xk{i}) AS varies{i}" for i, s in enumerate(specs) if s.covariate and i not in joined]
+        checks += [f"count(*) FILTER (WHERE x{i} IS NULL) AS nocov{i}" for i, s in enumerate(specs) if s.covariate]
+        metric_cols = [f"{e} AS m{i}_{j}" for i, s in enumerate(specs) for j, e in
+                       enumerate(sums(i, s) + [f"count(*) FILTER (WHERE {kept} AND NOT ({present(i, s)}))"])]
+        levels = [(7, "NULL, NULL::DATE, NULL", ""), (3, "arm, NULL::DATE, NULL", "GROUP BY arm")]  # everything; per arm
+        levels += [(1, "arm, day, NULL", "GROUP BY arm, day")] if time else []               # per arm and day
+        levels += [(2, "arm, NULL::DATE, seg", "GROUP BY arm, seg")] if segment else []      # per arm and segment
+        selects = [f"SELECT {level} AS level, {keys}, {', '.join(checks + metric_cols)} FROM units {group}" for level, keys, group in levels]
+        df = con.execute(f"WITH units AS MATERIALIZED ({rollup}) " + " UNION ALL ".join(selects)).df()
+        df.columns = ["level", "arm", "day", "seg", *df.columns[4:]]
+        total = df[df.level == 7].iloc[0]
         for i, s in enumerate(specs):
-            if s.covariate and s.covariate not in cols:
-                con.execute(f"ALTER TABLE units ADD COLUMN x{i} DOUBLE")
-                con.execute(f"UPDATE units SET x{i} = p.v FROM (SELECT {q(unit)} AS u, any_value({q(s.covariate)})::DOUBLE AS v "
-                            f"FROM {pre_rel} GROUP BY 1) AS p WHERE units.unit = p.u")
-            elif s.covariate and con.execute(f"SELECT count(*) FROM units WHERE xk{i} > 1").fetchone()[0]:
+            if s.covariate and i not in joined and total[f"varies{i}"]:
                 warnings.append(f"covariate {s.covariate!r} varies within some units; the first value is used")
-            if s.covariate:
-                missing = con.execute(f"SELECT count(*) FROM units WHERE x{i} IS NULL").fetchone()[0]
-                if missing:
-                    warnings.append(f"{missing:,} units have no pre-period {s.covariate!r}; it is taken as 0 for CUPED")
-                    con.execute(f"UPDATE units SET x{i} = 0 WHERE x{i} IS NULL")
-        multi = con.execute("SELECT count(*) FROM units WHERE k > 1").fetchone()[0]
+            if s.covariate and total[f"nocov{i}"]:
+                warnings.append(f"{int(total[f'nocov{i}']):,} units have no pre-period {s.covariate!r}; it is taken as 0 for CUPED")
+        multi, units_no_arm = int(total.multi), int(total.no_arm)
         if multi: warnings.append(f"{multi:,} units appear in more than one arm; they are left out of every metric")
-        ev_no_arm, ev_no_unit = con.execute(f"SELECT count(*) FILTER (WHERE {q(variant)} IS NULL), count(*) FILTER (WHERE {q(unit)} IS NULL) FROM {rel}").fetchone()
-        units_no_arm = con.execute("SELECT count(*) FROM units WHERE arm IS NULL AND unit IS NOT NULL").fetchone()[0]
-        unassigned = {"events_without_arm": int(ev_no_arm), "units_without_arm": int(units_no_arm), "events_without_unit": int(ev_no_unit)}
+        unassigned = {"events_without_arm": int(ev_no_arm), "units_without_arm": units_no_arm, "events_without_unit": int(ev_no_unit)}
         if ev_no_arm: warnings.append(f"{ev_no_arm:,} events have no arm ({variant} is NULL); {units_no_arm:,} units with no arm at all are left out")
         if ev_no_unit: warnings.append(f"{ev_no_unit:,} events have no unit ({unit} is NULL); they are left out")
-        con.execute("DELETE FROM units WHERE unit IS NULL OR arm IS NULL")
-        units = dict(con.execute("SELECT arm, count(*) FROM units WHERE k = 1 GROUP BY arm ORDER BY arm").fetchall())
+        by_arm = df[(df.level == 3) & (df.kept > 0)].sort_values("arm")
+        units = {r.arm: int(r.kept) for r in by_arm.itertuples()}
         if control not in units:
             raise InputError(f"control {control!r} is not an arm of {variant!r} (arms: {', '.join(units) or 'none'})")
         if len(units) < 2: raise InputError(f"only one arm ({control}) in the data; an experiment needs control and treatment")
         arms = [control] + sorted(a for a in units if a != control)
-        def present(i, s): return f"y{i} IS NOT NULL" + (f" AND x{i} IS NOT NULL" if s.is_ratio else "")
-        def sums(i, s):
-            "The six UnitStats sums over the units that have a value of metric i"
-            x, only = (f"x{i}" if (s.is_ratio or s.covariate) else "0"), f"FILTER (WHERE {present(i, s)})"
-            return ", ".join(f"{agg} {only}" for agg in ("count(*)", f"sum(y{i})", f"sum(y{i}*y{i})", f"sum({x})", f"sum({x}*{x})", f"sum({x}*y{i})"))
+        def unit_stats(row, i): return UnitStats(*[float(0 if pd.isna(row[f"m{i}_{j}"]) else row[f"m{i}_{j}"]) for j in range(6)])
         stats_, missing, pi = {}, {}, next(i for i, s in enumerate(specs) if s.name == primary)
         for i, s in enumerate(specs):
-            rows = con.execute(f"SELECT arm, {sums(i, s)}, count(*) FILTER (WHERE NOT ({present(i, s)})) FROM units WHERE k = 1 GROUP BY arm").fetchall()
-            stats_[s.name] = {r[0]: UnitStats(*[float(v or 0) for v in r[1:7]]) for r in rows}
-            missing[s.name] = {r[0]: int(r[7]) for r in rows}
+            stats_[s.name] = {r["arm"]: unit_stats(r, i) for _, r in by_arm.iterrows()}
+            missing[s.name] = {r["arm"]: int(r[f"m{i}_6"]) for _, r in by_arm.iterrows()}
             if s.is_ratio and any(st.sum_x == 0 and st.n > 0 for st in stats_[s.name].values()):
                 raise InputError(f"ratio metric {s.name!r}: the denominator sums to 0 in an arm; a ratio needs a positive denominator")
         daily = {}
         if time:
-            df = con.execute(f"SELECT arm, day, {sums(pi, specs[pi])} FROM units WHERE k = 1 AND day IS NOT NULL GROUP BY arm, day ORDER BY day").df()
-            df.columns = ["arm", "day", "n", "sum_y", "sum_y2", "sum_x", "sum_x2", "sum_xy"]
-            df = df.fillna(0.0)
-            for a in arms:
-                d = df[df.arm == a].set_index("day").drop(columns="arm")
-                daily[a] = d
+            days = df[(df.level == 1) & (df.kept > 0) & df.day.notna()].sort_values("day")
+            days = days[["arm", "day"] + [f"m{pi}_{j}" for j in range(6)]].fillna(0.0)
+            days.columns = ["arm", "day", "n", "sum_y", "sum_y2", "sum_x", "sum_x2", "sum_xy"]
+            for a in arms: daily[a] = days[days.arm == a].set_index("day").drop(columns="arm")
         segs = {}
         if segment:
-            for seg, a, *vals in con.execute(f"SELECT coalesce(seg, '(missing)'), arm, {sums(pi, specs[pi])} FROM units WHERE k = 1 GROUP BY 1, 2").fetchall():
-                segs.setdefault(seg, {})[a] = UnitStats(*[float(v or 0) for v in vals])
+            for _, r in df[(df.level == 2) & (df.kept > 0)].iterrows(): segs.setdefault(r["seg"], {})[r["arm"]] = unit_stats(r, pi)
     finally: con.close()
     for name, by_arm in stats_.items():
         if all(by_arm[a].n == 0 for a in arms): raise InputError(f"metric {name!r} is empty: no unit has a value")

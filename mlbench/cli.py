@@ -281,9 +281,16 @@ def _command_in(argv: list[str]) -> str:
     names = set(commands())
     return next((a for a in argv if a in names), "")
 
+def _skip_slow_optional_imports():
+    """jsonschema (imported by nbformat, hence papermill and nbconvert) imports `rfc3987_syntax` when it is installed
+    (jupyterlab brings it), which compiles a Lark grammar at import: 1.7 s of every report command, to check 'iri'
+    formats that no notebook schema uses. The `mlbench` process goes without it (a library import leaves it alone)."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
 def main(argv=None) -> int:
     "Entry point of the `mlbench` command; returns the exit status"
     argv = sys.argv[1:] if argv is None else list(argv)
+    _skip_slow_optional_imports()
     parser = build_parser(only=_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:

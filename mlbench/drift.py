@@ -6,7 +6,8 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import re, sys, tempfile
+import os, re, sys, tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from dataclasses import dataclass, field
 
@@ -25,8 +26,8 @@ from .workspace import (data_relation, relation_columns, quote_ident, quote_lite
                                identifier_columns, check_time_column)
 
 # %% auto #0
-__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY',
-           'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig', 'reference_deciles', 'severity',
+__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT',
+           'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig', 'deciles_from_ranks', 'severity',
            'compare_relations', 'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift',
            'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
            'performance_view']
@@ -66,52 +67,91 @@ class DriftConfig:
 # %% ../nbs/31_drift.ipynb #c007
 DECILES = np.arange(1, 10) / 10
 
-def reference_deciles(con, rel: str, col: str, n: int) -> np.ndarray:
-    "The deciles of the `n` non-null values of `col`, equal to `numpy.quantile(values, DECILES)`"
+def _decile_ranks(n: int) -> tuple:
+    "The two order statistics (0-based ranks) around each decile of n values, and numpy's weight between them"
     virtual = (n - 1) * DECILES                       # numpy's virtual index for method "linear"
     lower = np.floor(virtual)
     top = virtual >= n - 1                            # numpy takes the last value there
     lo = np.where(top, n - 1, lower).astype(np.int64)
     hi = np.where(top, n - 1, lower + 1).astype(np.int64)
     gamma = virtual - np.where(top, -1, lower)        # numpy's weight (moot where top: both ends equal)
-    c = quote_ident(col)
-    ranks = ", ".join(str(i) for i in sorted(set(lo.tolist()) | set(hi.tolist())))
-    got = dict(con.execute(f"""SELECT i, x FROM (SELECT x, row_number() OVER (ORDER BY x) - 1 AS i
-                               FROM (SELECT {c}::DOUBLE AS x FROM {rel} WHERE {c} IS NOT NULL)) WHERE i IN ({ranks})""").fetchall())
-    a, b = np.array([got[i] for i in lo]), np.array([got[i] for i in hi])
+    return lo, hi, gamma
+
+def deciles_from_ranks(value_at: dict, n: int) -> np.ndarray:
+    "The deciles of n values from their order statistics (rank -> value), equal to `numpy.quantile(values, DECILES)`"
+    lo, hi, gamma = _decile_ranks(n)
+    a, b = np.array([value_at[i] for i in lo]), np.array([value_at[i] for i in hi])
     diff = b - a
     return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)   # numpy's _lerp, both branches
 
 # %% ../nbs/31_drift.ipynb #c009
-def _numeric(con, ref: str, cur: str, col: str, n1: int, n2: int, reference_cache: dict) -> dict:
-    "Numeric column statistics: 1 pass over the reference for the deciles (once per run), 1 merged pass over both for the rest"
-    c = quote_ident(col)
+CHUNK_VALUES = 2_000_000     # a numeric column's values (both sides) held in memory at once; more are read in ranges
+
+def _double(v: float) -> str: return f"'{float(v)!r}'::DOUBLE"    # exact, and inf/nan too
+
+def _value_ranges(con, ref: str, cur: str, c: str, values: int) -> list[str]:
+    "SQL conditions that split a column's values into ordered ranges of about CHUNK_VALUES values ([''] if they fit)"
+    parts = -(-values // CHUNK_VALUES)
+    if parts <= 1: return [""]
+    x = f"{c}::DOUBLE"
+    cuts = con.execute(f"SELECT approx_quantile(x, {[i / parts for i in range(1, parts)]}) FROM (SELECT {x} AS x FROM {ref} "
+                       f"WHERE {c} IS NOT NULL UNION ALL SELECT {x} FROM {cur} WHERE {c} IS NOT NULL)").fetchone()[0]
+    cuts = [None, *[v for v in np.unique(np.asarray(cuts, float)) if np.isfinite(v)], None]
+    return ["".join(([f" AND {x} >= {_double(lo)}"] if lo is not None else []) + ([f" AND {x} < {_double(hi)}"] if hi is not None else []))
+            for lo, hi in zip(cuts, cuts[1:])]        # NaN sorts above every number in DuckDB: the last range has it
+
+def _sorted_values(con, rel: str, c: str, condition: str = "") -> np.ndarray:
+    "The non-null values of column `c` in `rel` (within `condition`), as sorted doubles"
+    x = np.asarray(con.execute(f"SELECT {c}::DOUBLE AS x FROM {rel} WHERE {c} IS NOT NULL{condition}").fetchnumpy()["x"], float)
+    x.sort()
+    return x
+
+def _distribution_pass(con, ref: str, cur: str, c: str, n1: int, n2: int) -> dict:
+    "KS, Wasserstein, the reference's deciles and sd, and the bin counts, from the sorted values of both sides"
+    lo, hi, _ = _decile_ranks(n1)
+    wanted = set(lo.tolist()) | set(hi.tolist())
+    ks, area, seen_a, seen_b, last, value_at, parts = 0.0, 0.0, 0, 0, None, {}, []
+    ranges = _value_ranges(con, ref, cur, c, n1 + n2)
+    for condition in ranges:
+        a, b = _sorted_values(con, ref, c, condition), _sorted_values(con, cur, c, condition)
+        both = np.sort(np.concatenate([a, b]))
+        if len(both) == 0: continue
+        # both empirical distribution functions at every value (ties counted at once): the gap between them
+        gap = np.abs((seen_a + np.searchsorted(a, both, "right")) / n1 - (seen_b + np.searchsorted(b, both, "right")) / n2)
+        ks = max(ks, float(gap.max()))
+        if last is not None: area += last[1] * (both[0] - last[0])
+        area += float((gap[:-1] * np.diff(both)).sum())
+        last = (both[-1], gap[-1])
+        value_at.update({r: a[r - seen_a] for r in wanted if seen_a <= r < seen_a + len(a)})
+        if len(a): parts.append((len(a), a.mean(), float(((a - a.mean()) ** 2).sum())))
+        seen_a, seen_b = seen_a + len(a), seen_b + len(b)
+    edges = np.unique(deciles_from_ranks(value_at, n1))
+    if len(ranges) == 1:                                   # values at or below each edge, from the sorted values
+        at_or_below = [np.searchsorted(v, edges, "right") for v in (a, b)]
+    else:                                                  # or one counting pass per side
+        counts = ", ".join(f"count(*) FILTER (WHERE {c}::DOUBLE <= {_double(e)})" for e in edges)
+        at_or_below = [np.array(con.execute(f"SELECT {counts} FROM {rel} WHERE {c} IS NOT NULL").fetchone()) for rel in (ref, cur)]
+    n, mean, m2 = parts[0]
+    for k, m, s in parts[1:]:                              # Chan et al.'s pairwise update of the sum of squares
+        d, total = m - mean, n + k
+        mean, m2, n = mean + d * k / total, m2 + s + d * d * n * k / total, total
+    return {"ks": ks, "wasserstein": area, "edges": edges, "sd": float(np.sqrt(m2 / (n - 1))) if n > 1 else 0.0,
+            "bins": [np.diff(np.r_[0, le, total_n]).astype(float) for le, total_n in zip(at_or_below, (n1, n2))],
+            "values": (a, b) if len(ranges) == 1 else None}
+
+def _numeric(con, ref: str, cur: str, col: str, n1: int, n2: int) -> dict:
+    "Numeric column statistics from one pass over the sorted values of both sides"
     if n1 == 0 or n2 == 0: return {"flag": "all values null in " + ("reference" if n1 == 0 else "current")}
-    if (ref, col) not in reference_cache:    # the windowed view compares many current windows with one reference
-        reference_cache[ref, col] = (np.unique(reference_deciles(con, ref, col, n1)),
-                                     con.execute(f"SELECT stddev_samp({c}::DOUBLE) FROM {ref}").fetchone()[0] or 0.0)
-    edges, ref_sd = reference_cache[ref, col]
-    bin_expr = " + ".join(f"(x > {float(e)!r}::DOUBLE)::INT" for e in edges)
-    # One sort of both samples together: the running counts of each side (a RANGE frame, so ties count at once) are
-    # the two empirical distribution functions at every value; KS is their largest gap, Wasserstein the area between.
-    d, wass, hist_ref, hist_cur = con.execute(f"""
-        WITH v AS (SELECT {c}::DOUBLE AS x, 1 AS a FROM {ref} WHERE {c} IS NOT NULL
-                   UNION ALL SELECT {c}::DOUBLE, 0 FROM {cur} WHERE {c} IS NOT NULL),
-        e AS (SELECT x, a, sum(a) OVER w AS ca, count(*) OVER w - sum(a) OVER w AS cb, lead(x) OVER (ORDER BY x) AS nx
-              FROM v WINDOW w AS (ORDER BY x RANGE UNBOUNDED PRECEDING)),
-        g AS (SELECT x, a, abs(ca / {n1}::DOUBLE - cb / {n2}::DOUBLE) AS gap, nx FROM e)
-        SELECT max(gap), coalesce(sum(gap * (nx - x)), 0),
-               histogram({bin_expr}) FILTER (WHERE a = 1), histogram({bin_expr}) FILTER (WHERE a = 0) FROM g""").fetchone()
-    rc, cc = (np.array([(h or {}).get(i, 0) for i in range(len(edges) + 1)], float) for h in (hist_ref, hist_cur))
-    if max(n1, n2) <= KS_EXACT_MAX:
-        a, b = (con.execute(f"SELECT {c}::DOUBLE AS x FROM {r} WHERE {c} IS NOT NULL").fetchnumpy()["x"] for r in (ref, cur))
-        ks_p = float(stats.ks_2samp(np.asarray(a, float), np.asarray(b, float)).pvalue)
+    p = _distribution_pass(con, ref, cur, quote_ident(col), n1, n2)
+    (rc, cc), edges, d = p["bins"], p["edges"], p["ks"]
+    if max(n1, n2) <= KS_EXACT_MAX and p["values"] is not None:
+        ks_p = float(stats.ks_2samp(*p["values"]).pvalue)
     else:
         m, n = sorted([float(n1), float(n2)], reverse=True)
         ks_p = float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
-    return {"psi": psi(rc, cc), "ks_stat": float(d), "ks_p_value": ks_p, "wasserstein": float(wass), "js_distance": js_distance(rc, cc),
+    return {"psi": psi(rc, cc), "ks_stat": d, "ks_p_value": ks_p, "wasserstein": p["wasserstein"], "js_distance": js_distance(rc, cc),
             "chi2_p_value": None, "bins": {"edges": edges.tolist(), "reference": rc.tolist(), "current": cc.tolist()},
-            "reference_sd": ref_sd, "flag": "constant in reference" if len(edges) == 1 and ref_sd == 0 else ""}
+            "reference_sd": p["sd"], "flag": "constant in reference" if len(edges) == 1 and p["sd"] == 0 else ""}
 
 def _categorical(con, ref: str, cur: str, col: str) -> dict:
     "Categorical column statistics from the category counts of each side"
@@ -155,12 +195,35 @@ def _non_null_counts(con, rel: str, columns) -> tuple[int, dict]:
     got = con.execute(f"SELECT count(*){''.join(f', count({quote_ident(c)})' for c in columns)} FROM {rel}").fetchone()
     return got[0], dict(zip(columns, got[1:]))
 
-def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None, progress: str | None = None,
-                      reference_cache: dict | None = None) -> dict:
-    """Per-column drift statistics of `cur` against `ref` (SQL relations on `con`); `progress`: a bar with that label;
-    `reference_cache`: a dict kept between calls with the same reference, so its deciles are computed once"""
+def _compare_column(con, ref: str, cur: str, col: str, kinds: tuple, types: tuple, non_null: tuple, config: DriftConfig) -> dict:
+    "One column's statistics and drift flag, on its own DuckDB cursor `con`"
+    kr, kc = kinds
+    row = {"psi": None, "ks_stat": None, "ks_p_value": None, "chi2_p_value": None, "wasserstein": None, "js_distance": None,
+           "drifted": False, "new_categories": [], "vanished_categories": [], "flag": ""}
+    if kr != kc:
+        row["flag"] = f"type differs: {types[0]} in reference, {types[1]} in current"
+        return row
+    row.update(_numeric(con, ref, cur, col, *non_null) if kr == "numeric" else _categorical(con, ref, cur, col))
+    if row["psi"] is not None:
+        if kr == "numeric" and config.numeric_method == "ks": row["drifted"] = row["ks_p_value"] < 0.05
+        elif kr == "numeric" and config.numeric_method == "wasserstein":
+            row["drifted"] = row["reference_sd"] > 0 and row["wasserstein"] / row["reference_sd"] > config.psi_threshold
+        elif kr == "categorical" and config.categorical_method == "chi2": row["drifted"] = row["chi2_p_value"] < 0.05
+        else: row["drifted"] = row["psi"] > config.psi_threshold
+    return row
+
+def _on_cursor(con, fn, *args):
+    "Run `fn(cursor, *args)` on a DuckDB cursor of its own (a connection to the same database, safe in another thread)"
+    cursor = con.cursor()
+    try:
+        cursor.execute("SET enable_progress_bar = false")
+        return fn(cursor, *args)
+    finally: cursor.close()
+
+def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None, progress: str | None = None) -> dict:
+    """Per-column drift statistics of `cur` against `ref` (SQL relations on `con`), columns compared on every core;
+    `progress`: a bar with that label"""
     config = config or DriftConfig()
-    reference_cache = {} if reference_cache is None else reference_cache
     rtypes, ctypes = relation_columns(con, ref), relation_columns(con, cur)
     shared = [c for c in rtypes if c in ctypes]
     if columns:
@@ -170,24 +233,14 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
     (rows_ref, nn_ref), (rows_cur, nn_cur) = _non_null_counts(con, ref, shared), _non_null_counts(con, cur, shared)
     if rows_cur == 0: raise InputError("the current data set is empty; nothing to compare")
     if rows_ref == 0: raise InputError("the reference data set is empty; nothing to compare")
-    out = []
-    for col in tqdm(shared, desc=progress, unit="column", disable=progress is None, file=sys.stderr):
-        kr, kc = _kind(rtypes[col]), _kind(ctypes[col])
-        row = {"name": col, "type": kr, "null_share_reference": 1 - nn_ref[col] / rows_ref, "null_share_current": 1 - nn_cur[col] / rows_cur,
-               "psi": None, "ks_stat": None, "ks_p_value": None, "chi2_p_value": None, "wasserstein": None, "js_distance": None,
-               "drifted": False, "new_categories": [], "vanished_categories": [], "flag": ""}
-        if kr is None: continue
-        if kr != kc:
-            row["flag"] = f"type differs: {rtypes[col]} in reference, {ctypes[col]} in current"
-            out.append(row); continue
-        row.update(_numeric(con, ref, cur, col, nn_ref[col], nn_cur[col], reference_cache) if kr == "numeric" else _categorical(con, ref, cur, col))
-        if row["psi"] is not None:
-            if kr == "numeric" and config.numeric_method == "ks": row["drifted"] = row["ks_p_value"] < 0.05
-            elif kr == "numeric" and config.numeric_method == "wasserstein":
-                row["drifted"] = row["reference_sd"] > 0 and row["wasserstein"] / row["reference_sd"] > config.psi_threshold
-            elif kr == "categorical" and config.categorical_method == "chi2": row["drifted"] = row["chi2_p_value"] < 0.05
-            else: row["drifted"] = row["psi"] > config.psi_threshold
-        out.append(row)
+    compared = [c for c in shared if _kind(rtypes[c]) is not None]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {pool.submit(_on_cursor, con, _compare_column, ref, cur, col, (_kind(rtypes[col]), _kind(ctypes[col])),
+                               (rtypes[col], ctypes[col]), (nn_ref[col], nn_cur[col]), config): col for col in compared}
+        done = tqdm(as_completed(futures), total=len(futures), desc=progress, unit="column", disable=progress is None, file=sys.stderr)
+        stats_of = {futures[f]: f.result() for f in done}
+    out = [{"name": col, "type": _kind(rtypes[col]), "null_share_reference": 1 - nn_ref[col] / rows_ref,
+            "null_share_current": 1 - nn_cur[col] / rows_cur, **stats_of[col]} for col in compared]
     _add_severity(out)
     compared = [r for r in out if r["psi"] is not None]
     share = sum(r["drifted"] for r in compared) / len(compared) if compared else 0.0
@@ -273,8 +326,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             cols = [c for c in ref_cols if c in cur_cols and c not in left_out]
         if cols and prediction and prediction not in cols: cols.append(prediction)
         if cols and time: cols = [c for c in cols if c != time]
-        cache = {}
-        res = compare_relations(con, ref, cur, cols, config, progress="drift" if progress else None, reference_cache=cache)
+        res = compare_relations(con, ref, cur, cols, config, progress="drift" if progress else None)
         if time: res["columns"] = [r for r in res["columns"] if r["name"] != time]
         performance = None
         if prediction and target:
@@ -294,7 +346,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             windows = []
             for s in tqdm(starts, desc="windows", unit="window", disable=not progress, file=sys.stderr):
                 sub = f"(SELECT * FROM {cur} WHERE time_bucket({iv}, {t}::TIMESTAMP) = TIMESTAMP '{s}')"
-                w = compare_relations(con, ref, sub, names, config, reference_cache=cache)
+                w = compare_relations(con, ref, sub, names, config)
                 windows.append(_window_summary({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
     worst = sorted(windows or [], key=lambda w: (-w["major"], -w["share_drifted"], -(w["max_psi"] or 0)))[:3]

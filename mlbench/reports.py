@@ -64,11 +64,13 @@ def run_cell(
     with capture_output() as captured:
         try:
             tree = ast.parse(source, filename=name)
-            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            exec(compile(tree, name, "exec"), namespace)
-            if last is not None:
-                value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)
-                if value is not None: display(value)
+            shows_last = bool(tree.body) and isinstance(tree.body[-1], ast.Expr)
+            if shows_last:                      # `x` as the last line becomes `_ = x`, displayed below, as in Jupyter
+                tree.body[-1] = ast.Assign([ast.Name("__mlbench_last__", ast.Store())], tree.body[-1].value)
+                ast.fix_missing_locations(tree)
+            exec(compile(tree, name, "exec"), namespace)   # template code, as a kernel would run it (never data)
+            value = namespace.pop("__mlbench_last__", None)
+            if shows_last and value is not None: display(value)
         except Exception as e: error = e
     outputs = [new_output("stream", name=stream, text=text)
                for stream, text in (("stdout", captured.stdout), ("stderr", captured.stderr)) if text]
