@@ -114,13 +114,18 @@ def _distribution_pass(con, ref: str, cur: str, c: str, n1: int, n2: int) -> dic
     ranges = _value_ranges(con, ref, cur, c, n1 + n2)
     for condition in ranges:
         a, b = _sorted_values(con, ref, c, condition), _sorted_values(con, cur, c, condition)
-        both = np.sort(np.concatenate([a, b]))
-        if len(both) == 0: continue
-        # both empirical distribution functions at every value (ties counted at once): the gap between them
-        gap = np.abs((seen_a + np.searchsorted(a, both, "right")) / n1 - (seen_b + np.searchsorted(b, both, "right")) / n2)
-        ks = max(ks, float(gap.max()))
+        if len(a) + len(b) == 0: continue
+        # merge the two sorted samples (each value's place: its rank in its own sample + the other's values before it)
+        both, from_a = np.empty(len(a) + len(b)), np.zeros(len(a) + len(b), bool)
+        at_a, at_b = np.arange(len(a)) + np.searchsorted(b, a, "left"), np.arange(len(b)) + np.searchsorted(a, b, "right")
+        both[at_a], both[at_b], from_a[at_a] = a, b, True
+        count_a = np.cumsum(from_a)
+        # both empirical distribution functions after each value: the gap between them, read where a run of ties ends
+        gap = np.abs((seen_a + count_a) / n1 - (seen_b + np.arange(1, len(both) + 1) - count_a) / n2)
+        run_end = np.r_[both[1:] != both[:-1], True]
+        ks = max(ks, float(gap[run_end].max()))
         if last is not None: area += last[1] * (both[0] - last[0])
-        area += float((gap[:-1] * np.diff(both)).sum())
+        area += float((gap[:-1] * np.diff(both)).sum())        # zero-width steps inside a run of ties add nothing
         last = (both[-1], gap[-1])
         value_at.update({r: a[r - seen_a] for r in wanted if seen_a <= r < seen_a + len(a)})
         if len(a): parts.append((len(a), a.mean(), float(((a - a.mean()) ** 2).sum())))
