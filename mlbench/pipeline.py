@@ -10,21 +10,16 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core import InputError
 from .workspace import Workspace, Snapshot
-from .demo_data import make_churn, make_ticket_events, simulate_experiment, simulate_current, REFERENCE_DATE
-from .features import churn_training_table
-from .train import train_models, TrainResult
-from .gates import load_gates, check_gates, GateResult
 from .protocol import load_result, recorded_run
-from .reports import publish, write_index, reports_root, ReportResult
-from .evaluation import EvaluationConfig
-from .model_card import CardConfig
-from .ab_design import PlanConfig
-from .ab_readout import ABReadoutConfig
-from .drift import DriftConfig
-from .validation import ValidationConfig, infer_expectations, write_expectations
+
+if TYPE_CHECKING:     # the heavy modules (XGBoost, scikit-learn, papermill) load where a command needs them
+    from mlbench.train import TrainResult
+    from mlbench.gates import GateResult
+    from mlbench.reports import ReportResult
 
 # %% auto #0
 __all__ = ['CHALLENGER_PARAMS', 'ingest_file', 'train', 'infer', 'gate', 'demo_file', 'DemoResult', 'run_demo']
@@ -39,6 +34,7 @@ def ingest_file(workspace, path, table: str, *, time_column: str | None = None, 
 
 def train(workspace, table: str, target: str, *, name: str, **kw) -> TrainResult:
     "Train and register a model and its baseline on `table` (see `mlbench.train.train_models`)"
+    from mlbench.train import train_models
     with Workspace(workspace) as ws, ws.logged_run("train", {"table": table, "target": target, "name": name, **kw}) as run:
         res = train_models(ws, table, target, name=name, **kw)
         run.update(snapshot_id=res.snapshot.snapshot_id, model=res.model.ref,
@@ -48,6 +44,7 @@ def train(workspace, table: str, target: str, *, name: str, **kw) -> TrainResult
 # %% ../nbs/50_pipeline.ipynb #c009
 def infer(data: str, expect, *, label: str | None = None, workspace=None) -> Path:
     "Write a starting expectations file inferred from `data`"
+    from mlbench.validation import infer_expectations, write_expectations
     with recorded_run("validate --infer", {"data": data, "expect": str(expect), "label": label}, workspace) as run:
         path = write_expectations(infer_expectations(data, label=label, workspace=workspace), expect)
         run["outputs"] = {"expectations": str(path)}
@@ -55,6 +52,7 @@ def infer(data: str, expect, *, label: str | None = None, workspace=None) -> Pat
 
 def gate(result_json, gates_file, *, workspace=None) -> list[GateResult]:
     "The verdict of `gates_file` on a finished result of any kind"
+    from mlbench.gates import load_gates, check_gates
     result = load_result(result_json)
     with recorded_run("gate", {"result": str(result_json), "gates": str(gates_file)}, workspace) as run:
         verdicts = check_gates(load_gates(gates_file), result.to_dict(), where=Path(gates_file).name)
@@ -87,6 +85,15 @@ def run_demo(
 ) -> DemoResult:
     "Generate, ingest, train, evaluate, compare, gate and document, end to end"
     if rows < 50_000: raise InputError(f"--rows {rows}: the demo uses at least 50,000 customers")
+    from mlbench.demo_data import make_churn, make_ticket_events, simulate_experiment, simulate_current, REFERENCE_DATE
+    from mlbench.features import churn_training_table
+    from mlbench.reports import publish, write_index, reports_root
+    from mlbench.evaluation import EvaluationConfig
+    from mlbench.model_card import CardConfig
+    from mlbench.ab_design import PlanConfig
+    from mlbench.ab_readout import ABReadoutConfig
+    from mlbench.drift import DriftConfig
+    from mlbench.validation import ValidationConfig
     start, root = time.monotonic(), reports_root(out)
     log(f"[1/8] generating {rows:,} customers and their ticket log (seed {seed}); building the training table point in time")
     customers = make_churn(rows, seed=seed)
