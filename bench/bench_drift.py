@@ -6,10 +6,12 @@ Each measurement runs in a process of its own, so its peak memory (RSS, from `os
 - with `--evidently PYTHON` (a Python that has evidently 0.7; `make bench-evidently` builds .venv-evidently), Evidently's
   data drift preset on the same 1M-row files: its default methods, PSI for every column, and KS for numeric ones.
 
-Measured on a 2-core machine (2026-11-26), default --memory-limit 256MB:
-    1M rows x 25:  run_drift  9.9 s, peak 430 MiB;  mlbench drift 17.2 s, 471 MiB
-    10M rows x 25: run_drift 156.5 s, peak 556 MiB; mlbench drift 156.4 s, 597 MiB
+Measured on a 2-core machine, default --memory-limit 256MB (before: 2026-11-26, DuckDB window functions; after:
+2026-11-27, NumPy sorts of DuckDB's scans, columns on both cores):
+    1M rows x 25:  run_drift  9.9 s, peak 430 MiB;  mlbench drift 17.2 s, 471 MiB   (before)
+    10M rows x 25: run_drift 156.5 s, peak 556 MiB; mlbench drift 156.4 s, 597 MiB  (before)
     Evidently 0.7.23 at 1M rows x 25: default preset 119.6 s, 2634 MiB; PSI 52.8 s, 2475 MiB; KS 61.8 s, 2269 MiB
+    (the figures after: `make bench-evidently` and the closing note of issue 13)
 
 Run by hand or with `make bench` / `make bench-evidently`. Usage:
     python bench/bench_drift.py [--sizes 1000000,10000000] [--evidently .venv-evidently/bin/python] [--memory-limit 256MB]
@@ -18,6 +20,8 @@ import argparse, json, os, shlex, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import duckdb
+
+from bench_pipeline import target_line
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,6 +79,20 @@ def main():
         for r in rows[-(2 if not (args.evidently and n == min(sizes)) else 5):]:
             print(f"{r[0]:<46} {r[1]:>12,} rows x 25   {r[2]:7.1f} s   peak RSS {r[3]:6.0f} MiB   drifted: {r[4]}", flush=True)
     print(f"(files and readouts in {tmp}; shifted: n0, n1, n2 by 3, about 1 sd, and c0 by +10 points of 'a', PSI about 0.04)")
+    stats_at = {r[1]: r for r in rows if r[0].startswith("mlbench run_drift")}
+    cli_at = {r[1]: r for r in rows if r[0].startswith("mlbench drift")}
+    evidently = next((r for r in rows if r[0] == "Evidently DataDriftPreset (default)"), None)
+    if evidently:
+        ours = stats_at[evidently[1]]
+        target_line(f"drift {evidently[1]:,} x 25: Evidently default preset time / mlbench's", evidently[2] / ours[2], "x", ">= 30x",
+                    lambda v: v >= 30)
+        target_line(f"drift {evidently[1]:,} x 25: mlbench peak memory / Evidently's", ours[3] / evidently[3], "", "<= 0.25",
+                    lambda v: v <= 0.25)
+    if 10_000_000 in cli_at:
+        target_line("mlbench drift of 10M rows x 25, end to end", cli_at[10_000_000][2], "s", "< 60 s", lambda v: v < 60)
+    if 1_000_000 in stats_at and 10_000_000 in stats_at:
+        target_line("drift peak memory 10M / 1M rows (flat)", stats_at[10_000_000][3] / stats_at[1_000_000][3], "", "<= 1.3",
+                    lambda v: v <= 1.3)
 
 
 if __name__ == "__main__":

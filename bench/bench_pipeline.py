@@ -1,8 +1,9 @@
-"""Benchmark of the walking skeleton: snapshot hashing at 1M and 10M rows, training and the evaluation report.
+"""Benchmark of the walking skeleton: snapshot hashing at 1M and 10M rows, training and the evaluation report; then
+`mlbench demo` end to end (target: under 30 s on 2 cores) and the start-up time of commands that compute nothing.
 
 Run by hand or with `make bench`; prints one line per figure. Not part of `make test`.
 """
-import resource, sys, tempfile, time
+import os, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 
 from mlbench.demo_data import make_churn
@@ -48,6 +49,16 @@ def main(rows_big: int = 10_000_000):
     timed("evaluation report (papermill + nbconvert)", lambda: publish("evaluation", EvaluationConfig(model="churn", workspace=str(ws_path)),
                                                                          out=tmp/"reports"/"eval", progress=False))
     print(f"workspace {ws_path} ({ws_path.stat().st_size / 2**20:.0f} MiB)")
+    mlbench = str(Path(sys.executable).with_name("mlbench"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLBENCH_")}
+    for args in (["--help"], ["evaluate", "--help"], ["models", "--workspace", str(ws_path)], ["runs", "--workspace", str(ws_path)]):
+        start = time.perf_counter()
+        subprocess.run([mlbench, *args], capture_output=True, env=env, check=True)
+        print(f"{'start-up: mlbench ' + ' '.join(a for a in args if not a.startswith('/')):<64} {time.perf_counter() - start:8.2f} s")
+    start = time.perf_counter()
+    subprocess.run([mlbench, "demo", "--workspace", str(tmp/"demo.duckdb"), "--out", str(tmp/"demo-reports")],
+                   capture_output=True, env=env, check=True)
+    target_line("mlbench demo end to end (fresh workspace)", time.perf_counter() - start, "s", "< 30 s", lambda v: v < 30)
 
 
 if __name__ == "__main__":

@@ -340,7 +340,8 @@ class EvaluationResult:
                 "bootstrap": {"n_resamples": b.n_resamples, "seed": self.config.seed, "confidence": b.confidence},
                 "segments": self.segments, "fairness": self.fairness, "comparison": comparison, "calibration": self.calibration,
                 "explanations": None if self.explanation is None else {
-                    "global": global_importance(self.explanation).to_dict(orient="records"), "rows_explained": len(self.explanation.rows)},
+                    "global": global_importance(self.explanation).to_dict(orient="records"), "rows_explained": len(self.explanation.rows),
+                    "rows_in_data": self.explanation.population},
                 "errors": self.errors, "gates": [g.to_dict() for g in self.gates], "passed": self.passed,
                 "source": {"model": d.model_name, "baseline": d.baseline_name, **{k: v for k, v in d.source.items() if k != "content_hash"}},
                 "positive_rate": float(d.y.mean()) if d.task == "binary" else None, "figures": figure_data(self)}

@@ -27,6 +27,7 @@ class Explanation:
     base_value: float           # log-odds of the average prediction
     data: pd.DataFrame          # the rows' feature values as people read them
     rows: np.ndarray            # positions of the rows in the evaluated data
+    population: int | None = None  # rows of the evaluated data the sample was drawn from (None: not known)
 
 def explain_xgboost(model: XGBoostModel, frame: pd.DataFrame, *, rows=None, max_rows: int = 2000, seed: int = 0) -> Explanation:
     "TreeSHAP values of `rows` of `frame` (default: a seeded sample of at most `max_rows`)"
@@ -39,12 +40,15 @@ def explain_xgboost(model: XGBoostModel, frame: pd.DataFrame, *, rows=None, max_
     contribs = model.booster.predict(model.dmatrix(part), pred_contribs=True,
                                      iteration_range=(0, int(it) + 1) if it is not None else (0, 0))
     return Explanation(model.spec.columns, contribs[:, :-1], float(contribs[0, -1]) if len(contribs) else 0.0,
-                       part[model.spec.columns].reset_index(drop=True), rows)
+                       part[model.spec.columns].reset_index(drop=True), rows, len(frame))
 
 # %% ../nbs/16_explain.ipynb #c008
 def global_importance(ex: Explanation) -> pd.DataFrame:
-    "Features ranked by mean |SHAP|"
-    return (pd.DataFrame({"feature": ex.features, "mean_abs_shap": np.abs(ex.values).mean(0)})
+    "Features ranked by mean |SHAP|, with the 95% margin of error of that mean as an estimate over all rows (`margin_95`)"
+    a, n = np.abs(ex.values), len(ex.values)
+    fpc = np.sqrt(max(0.0, 1 - n / ex.population)) if ex.population else 1.0
+    margin = 1.96 * a.std(0, ddof=1) / np.sqrt(n) * fpc if n > 1 else np.full(len(ex.features), np.nan)
+    return (pd.DataFrame({"feature": ex.features, "mean_abs_shap": a.mean(0), "margin_95": margin})
             .sort_values("mean_abs_shap", ascending=False, ignore_index=True))
 
 def _colour(values: pd.Series) -> np.ndarray:
