@@ -136,7 +136,7 @@ def _regression_pass(keys, unit, table, y_centred, p_centred, out):
     for r in range(R):
         sst = syy[r] - sy[r] * sy[r] / total[r]
         out[r, 0] = np.sqrt(sse[r] / total[r]); out[r, 1] = sae[r] / total[r]
-        out[r, 2] = 1 - sse[r] / sst if sst > 0 else np.nan
+        out[r, 2] = 1 - sse[r] / sst if sst > 0 else (1.0 if sse[r] == 0 else 0.0)   # scikit-learn's force_finite
 
 @njit(cache=True, parallel=True, nogil=True)
 def _binary_blocks(keys, unit, table, orders, ys, run_starts, log_losses, gaps, ece_bins, predicted, out):
@@ -175,19 +175,19 @@ def bootstrap_draws(
 ) -> dict:
     "Metric name -> array (models × resamples) of its value on each Poisson resample"
     unit = keys is None
-    keys = np.zeros(1, np.uint64) if unit else keys
-    padded = np.zeros(-(-len(keys) // _KEYS_PER_PASS) * _KEYS_PER_PASS, np.uint64)
+    keys, per = (np.zeros(1, np.uint64), 1) if unit else (keys, _KEYS_PER_PASS)
+    padded = np.zeros(-(-len(keys) // per) * per, np.uint64)
     padded[:len(keys)] = keys
-    blocks = padded.reshape(-1, _KEYS_PER_PASS)
+    blocks = padded.reshape(-1, per)
     if task == "binary":
         names = _BINARY_DRAWS
         columns = [_binary_arrays(y, s, np.argsort(s, kind="mergesort"), threshold) for s in scores]
-        out = np.empty((len(scores), len(blocks), 4 * _KEYS_PER_PASS, len(names)))
+        out = np.empty((len(scores), len(blocks), 4 * per, len(names)))
         with _PASS_LOCK: _binary_blocks(blocks, unit, POISSON_TABLE, *(np.stack(a) for a in zip(*columns)), out)
     else:
         names = _REGRESSION_DRAWS
         centre = y.mean()
-        out = np.empty((len(scores), len(blocks), 4 * _KEYS_PER_PASS, len(names)))
+        out = np.empty((len(scores), len(blocks), 4 * per, len(names)))
         with _PASS_LOCK:
             _regression_blocks(blocks, unit, POISSON_TABLE, y - centre, np.stack([p - centre for p in scores]), out)
     out = out.reshape(len(scores), -1, len(names))[:, :n_resamples]
