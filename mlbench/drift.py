@@ -115,11 +115,10 @@ def _distribution_pass(con, ref: str, cur: str, c: str, n1: int, n2: int) -> dic
     for condition in ranges:
         a, b = _sorted_values(con, ref, c, condition), _sorted_values(con, cur, c, condition)
         if len(a) + len(b) == 0: continue
-        # merge the two sorted samples (each value's place: its rank in its own sample + the other's values before it)
-        both, from_a = np.empty(len(a) + len(b)), np.zeros(len(a) + len(b), bool)
-        at_a, at_b = np.arange(len(a)) + np.searchsorted(b, a, "left"), np.arange(len(b)) + np.searchsorted(a, b, "right")
-        both[at_a], both[at_b], from_a[at_a] = a, b, True
-        count_a = np.cumsum(from_a)
+        # merge the two sorted samples: a stable sort of two sorted runs is one linear merge (timsort), ties a first
+        joined = np.concatenate([a, b])
+        order = np.argsort(joined, kind="stable")
+        both, count_a = joined[order], np.cumsum(order < len(a))
         # both empirical distribution functions after each value: the gap between them, read where a run of ties ends
         gap = np.abs((seen_a + count_a) / n1 - (seen_b + np.arange(1, len(both) + 1) - count_a) / n2)
         run_end = np.r_[both[1:] != both[:-1], True]

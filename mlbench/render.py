@@ -15,8 +15,8 @@ import yaml
 from .core import ReportError, InputError, atomic_path, utc_now
 
 # %% auto #0
-__all__ = ['RENDERERS', 'strip_remote_assets', 'remote_references', 'RenderResult', 'stamp_renderer', 'find_quarto',
-           'front_matter', 'render_html']
+__all__ = ['RENDERERS', 'strip_remote_assets', 'remote_references', 'RenderResult', 'stamp_renderer', 'add_back_link',
+           'find_quarto', 'front_matter', 'render_html']
 
 # %% ../nbs/40_render.ipynb #c005
 _REMOTE_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>\s*""", re.I)
@@ -50,6 +50,13 @@ def stamp_renderer(page: str, renderer: str, version: str, rendered_at: str) -> 
               f'Rendered by {html.escape(who)} at {html.escape(rendered_at)} with mlbench.</footer>')
     page = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + meta, page, count=1, flags=re.I)
     return re.sub(r"(</body>)", lambda m: footer + m.group(1), page, count=1, flags=re.I) if re.search("</body>", page, re.I) else page + footer
+
+def add_back_link(page: str, href: str) -> str:
+    "Put a link to the reports index (`href`, relative) at the top of `page`'s body"
+    nav = (f'<nav class="mlbench-nav" style="padding:0.6em 1em 0;font-size:0.95em">'
+           f'<a href="{html.escape(href, quote=True)}">&larr; All reports</a></nav>')
+    if re.search(r"<body[^>]*>", page, re.I): return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, page, count=1, flags=re.I)
+    return nav + page
 
 # %% ../nbs/40_render.ipynb #c011
 RENDERERS = ("auto", "quarto", "nbconvert")
@@ -99,6 +106,7 @@ def render_html(
     nb_path,                        # executed notebook
     dest=None,                      # HTML path; None: beside the notebook
     *, renderer: str = "auto",      # auto (Quarto when on PATH), quarto or nbconvert
+    index_href: str | None = None,  # relative link to the reports index, put at the top of the page
 ) -> RenderResult:
     "Render an executed notebook to one self-contained, offline HTML page"
     nb_path = Path(nb_path)
@@ -112,6 +120,7 @@ def render_html(
     version = _render_quarto(nb_path, dest, quarto) if use == "quarto" else _render_nbconvert(nb_path, dest)
     rendered_at = utc_now()
     page = stamp_renderer(strip_remote_assets(dest.read_text(encoding="utf-8")), use, version, rendered_at)
+    if index_href: page = add_back_link(page, index_href)
     left = remote_references(page)
     if left: raise ReportError(f"rendered page {dest.name} still loads {left[0]}; it would not work offline")
     with atomic_path(dest) as tmp: tmp.write_text(page, encoding="utf-8")

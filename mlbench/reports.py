@@ -19,9 +19,10 @@ from .protocol import Result, Heading, report_kind, command_line, recorded_run, 
 from .render import render_html
 
 # %% auto #0
-__all__ = ['REPORT_ENGINES', 'DEFAULT_REPORTS', 'template_path', 'template_parameters', 'run_cell', 'ReportResult', 'run_report',
-           'html_table', 'html_text', 'provenance_frame', 'require_mlbench', 'FigureEmbedder', 'reports_root',
-           'publish', 'report_headline', 'report_entries', 'write_index']
+__all__ = ['REPORT_ENGINES', 'VERDICT_COLOURS', 'VERDICT_WORDS', 'DEFAULT_REPORTS', 'template_path', 'template_parameters',
+           'run_cell', 'ReportResult', 'run_report', 'html_table', 'html_text', 'provenance_frame', 'require_mlbench',
+           'FigureEmbedder', 'summary_box', 'reports_root', 'publish', 'report_headline', 'report_entries',
+           'write_index']
 
 # %% ../nbs/41_reports.ipynb #c005
 def template_path(kind: str) -> Path:
@@ -163,6 +164,7 @@ def run_report(
     progress: bool = True,          # papermill's progress bar
     template: Path | None = None,   # a template file to run instead of the packaged one
     engine: str | None = None,      # "inprocess" (default) or "kernel"; None: $MLBENCH_REPORT_ENGINE, else inprocess
+    index_href: str | None = None,  # relative link from the page to the reports index, shown at its top
 ) -> ReportResult:
     "Show `result` with its template, render it, and publish the three files"
     import papermill as pm
@@ -193,7 +195,7 @@ def run_report(
             shutil.copyfile(executed, failed)
             raise ReportError(f"{kind} report failed in cell [{e.exec_count}]: {e.ename}: {e.evalue} "
                               f"(partial notebook: {failed})") from e
-        rendered = render_html(executed, staging/f"{kind}.html", renderer=renderer)
+        rendered = render_html(executed, staging/f"{kind}.html", renderer=renderer, index_href=index_href)
         result.provenance["renderer"] = f"{rendered.renderer} {rendered.renderer_version}"
         atomic_write_text(data_path, dumps_json(result.to_dict()))
         _swap_in(staging, out_dir)
@@ -246,6 +248,28 @@ class FigureEmbedder:
         elif isinstance(item, str): display(html_text(item))
         elif item is not None: display(item)
 
+VERDICT_COLOURS = {"pass": ("#1a7f37", "#e9f6ec"), "fail": ("#cf222e", "#fdecec"), "inconclusive": ("#9a6700", "#fff6dd")}
+VERDICT_WORDS = {"ab": {"pass": "SHIP", "fail": "DON'T SHIP"}}     # a kind's own words for its verdict
+
+def _failing_first(reasons: list) -> list:
+    "The reasons, those that report a failure (the word fail, failed, failing) first, otherwise in the kind's order"
+    return sorted(reasons, key=lambda r: re.search(r"\bfail", str(r), re.I) is None)
+
+def summary_box(result: Result):
+    "The top of every report: the verdict in words and colour, the headline, and the reasons, failures first (escaped)"
+    from IPython.display import HTML
+    verdict = result.verdict()
+    word = VERDICT_WORDS.get(result.kind, {}).get(verdict.status, verdict.status.upper())
+    ink, paper = VERDICT_COLOURS[verdict.status]
+    items = "".join(f"<li>{html.escape(str(r))}</li>" for r in _failing_first(verdict.reasons)[:8])
+    more = len(verdict.reasons) - 8
+    return HTML(f'<div class="mlbench-summary mlbench-{verdict.status}" style="border-left:6px solid {ink};background:{paper};'
+                f'padding:0.8em 1.2em;margin:0.5em 0 1.5em;border-radius:4px">'
+                f'<div class="mlbench-verdict" style="color:{ink};font-weight:700;font-size:1.3em;letter-spacing:0.03em">{html.escape(word)}</div>'
+                f'<p class="mlbench-headline" style="font-size:1.1em;margin:0.4em 0">{html.escape(result.headline())}</p>'
+                + (f'<ul style="margin:0.3em 0">{items}</ul>' if items else "")
+                + (f'<p style="margin:0;color:#555">and {more} more below.</p>' if more > 0 else "") + "</div>")
+
 # %% ../nbs/41_reports.ipynb #c013
 DEFAULT_REPORTS = Path("reports")
 
@@ -287,8 +311,8 @@ def publish(
         result = spec.compute(config, progress=progress)
         result.provenance["command"] = command_line(spec.command, config)
         out = Path(out) if out else reports_root(root)/_folder_name(spec.default_out(config, result.body))
-        published = run_report(result, out, renderer=renderer, progress=progress)
-        write_index(out.resolve().parent)
+        published = run_report(result, out, renderer=renderer, progress=progress, index_href="../index.html")
+        write_index(out.resolve().parent)      # the index sits beside the report folder: the page links back to it
         run.update(snapshot_id=result.provenance.get("data_snapshot"), model=result.provenance.get("model"),
                    outputs={"html": str(published.html), "json": str(published.json), "verdict": result.verdict().status})
     return published

@@ -75,6 +75,30 @@ def test_index_links_the_report(browser, demo):
     page.close()
 
 
+def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
+    "Each demo page starts with the summary box (verdict coloured, headline) and links back to the index beside it"
+    pages = sorted(demo["reports"].glob("*/*.html"))
+    assert len(pages) == 7, pages          # evaluation x 2, model card, plan, experiment, validation, drift
+    for path in pages:
+        page, errors, _ = open_offline(browser, path)
+        box = page.locator(".mlbench-summary")
+        assert box.count() == 1 and errors == [], (path, errors)
+        status = box.get_attribute("class").split("mlbench-")[-1]
+        word = box.locator(".mlbench-verdict").inner_text()
+        assert (status, word) in {("pass", "PASS"), ("fail", "FAIL"), ("inconclusive", "INCONCLUSIVE"), ("pass", "SHIP"),
+                                  ("fail", "DON'T SHIP")}, (path, status, word)
+        colour = box.evaluate("e => getComputedStyle(e).borderLeftColor")
+        assert colour == {"pass": "rgb(26, 127, 55)", "fail": "rgb(207, 34, 46)", "inconclusive": "rgb(154, 103, 0)"}[status], colour
+        assert box.locator(".mlbench-headline").inner_text().strip(), path
+        # the summary comes before any table or chart
+        assert page.evaluate("""() => { const box = document.querySelector('.mlbench-summary');
+            const first = document.querySelector('table, .js-plotly-plot');
+            return !first || !!(box.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING); }"""), path
+        back = page.locator("nav.mlbench-nav a")
+        assert back.get_attribute("href") == "../index.html" and (path.parent/"../index.html").resolve().is_file(), path
+        page.close()
+
+
 HOSTILE_COLUMN = "<img src=x onerror=alert(1)>"
 HOSTILE_VALUE = "<script>alert(2)</script>"
 
