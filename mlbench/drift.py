@@ -216,9 +216,8 @@ def _compare_column(con, ref: str, cur: str, col: str, kinds: tuple, types: tupl
         else: row["drifted"] = row["psi"] > config.psi_threshold
     return row
 
-def _on_cursor(con, fn, *args):
-    "Run `fn(cursor, *args)` on a DuckDB cursor of its own (a connection to the same database, safe in another thread)"
-    cursor = con.cursor()
+def _on_cursor(cursor, fn, *args):
+    "Run `fn(cursor, *args)` on `cursor` (a DuckDB connection of its own to the same database, made in the calling thread), then close it"
     try:
         cursor.execute("SET enable_progress_bar = false")
         return fn(cursor, *args)
@@ -239,7 +238,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
     if rows_ref == 0: raise InputError("the reference data set is empty; nothing to compare")
     compared = [c for c in shared if _kind(rtypes[c]) is not None]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {pool.submit(_on_cursor, con, _compare_column, ref, cur, col, (_kind(rtypes[col]), _kind(ctypes[col])),
+        futures = {pool.submit(_on_cursor, con.cursor(), _compare_column, ref, cur, col, (_kind(rtypes[col]), _kind(ctypes[col])),
                                (rtypes[col], ctypes[col]), (nn_ref[col], nn_cur[col]), config): col for col in compared}
         done = tqdm(as_completed(futures), total=len(futures), desc=progress, unit="column", disable=progress is None, file=sys.stderr)
         stats_of = {futures[f]: f.result() for f in done}

@@ -6,11 +6,12 @@ Docs: https://mlbench.github.io/mlbench/reports.html.md"""
 
 # %% ../nbs/41_reports.ipynb #c002
 from __future__ import annotations
-import html, json, os, re, shutil, tempfile, threading, time
+import html, json, math, os, re, shutil, tempfile, threading, time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import mlbench
@@ -20,9 +21,9 @@ from .render import render_html
 
 # %% auto #0
 __all__ = ['REPORT_ENGINES', 'VERDICT_COLOURS', 'VERDICT_WORDS', 'DEFAULT_REPORTS', 'template_path', 'template_parameters',
-           'run_cell', 'ReportResult', 'run_report', 'html_table', 'html_text', 'provenance_frame', 'require_mlbench',
-           'FigureEmbedder', 'summary_box', 'reports_root', 'publish', 'report_headline', 'report_entries',
-           'write_index']
+           'run_cell', 'ReportResult', 'run_report', 'format_cell', 'html_table', 'html_text', 'provenance_frame',
+           'require_mlbench', 'FigureEmbedder', 'summary_box', 'reports_root', 'publish', 'report_headline',
+           'report_entries', 'write_index']
 
 # %% ../nbs/41_reports.ipynb #c005
 def template_path(kind: str) -> Path:
@@ -205,11 +206,28 @@ def run_report(
                         rendered.renderer, time.monotonic() - start, result)
 
 # %% ../nbs/41_reports.ipynb #c010
+def format_cell(value, digits: int = 4) -> str:
+    """A table cell as a reader wants it, never a raw Python value: missing as —, booleans yes/no, whole numbers with
+    thousands separators, other numbers to `digits` decimals (tiny ones in scientific notation), lists joined"""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT: return "—"
+    if isinstance(value, (bool, np.bool_)): return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)): return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if math.isinf(v): return "∞" if v > 0 else "−∞"
+        if v == int(v) and abs(v) < 1e15: return f"{int(v):,}"
+        if v != 0 and abs(v) < 10 ** -digits: return f"{v:.2e}"
+        return f"{v:,.{digits}f}"
+    if isinstance(value, (list, tuple, set, np.ndarray)): return ", ".join(format_cell(v, digits) for v in value) or "—"
+    if isinstance(value, dict): return ", ".join(f"{k}: {format_cell(v, digits)}" for k, v in value.items()) or "—"
+    return str(value)
+
 def html_table(df: pd.DataFrame, *, digits: int = 4, index: bool = False):
-    "An escaped HTML table of `df` with floats rounded to `digits`, for display in a report"
+    "An escaped HTML table of `df`, every cell through `format_cell`, for display in a report"
     from IPython.display import HTML
-    return HTML(df.to_html(index=index, escape=True, float_format=lambda v: f"{v:.{digits}f}", border=0,
-                           classes="mlbench-table", na_rep="—"))
+    shown = df.astype(object).map(lambda v: format_cell(v, digits))
+    if index and not isinstance(df.index, pd.MultiIndex): shown.index = df.index.map(lambda v: format_cell(v, digits))
+    return HTML(shown.to_html(index=index, escape=True, border=0, classes="mlbench-table"))
 
 def html_text(text: str, tag: str = "p"):
     "Escaped text from data shown as one HTML element"

@@ -287,9 +287,9 @@ def validation_verdict(body: dict) -> Verdict:
                    [f"{c['check']}{' on ' + c['column'] if c['column'] else ''}: observed {c['observed']}, expected {c['expected']}" for c in failed])
 
 def checks_frame(result: Result) -> pd.DataFrame:
-    "One row per check"
-    return pd.DataFrame([{k: (str(v) if k in ("observed", "expected") else v) for k, v in c.items() if k != "failing_rows"}
-                         for c in result.body["checks"]])
+    "One row per check, failed checks first (values formatted for readers when shown: `reports.format_cell`)"
+    return pd.DataFrame([{k: v for k, v in c.items() if k != "failing_rows"}
+                         for c in sorted(result.body["checks"], key=lambda c: bool(c["passed"]))])
 
 def failing_rows_view(result: Result) -> list:
     "A few example rows of each failed check"

@@ -1,5 +1,5 @@
 """The demo's pages in headless Chromium, offline: no console errors, nothing fetched from the network, charts drawn."""
-import os
+import os, re
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,9 @@ def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
         assert page.evaluate("""() => { const box = document.querySelector('.mlbench-summary');
             const first = document.querySelector('table, .js-plotly-plot');
             return !first || !!(box.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING); }"""), path
+        cells = [c for c in page.locator("table td").all_inner_texts() if not c.startswith("mlbench ")]  # commands verbatim
+        raw = [c for c in cells if re.fullmatch(r"True|False|None|nan|NaN|\[\]|\{\}|-?\d{2,}\.0{4,}|.*\d\.0*[1-9]\d{6,}.*", c.strip())]
+        assert raw == [], (path, raw[:5])                 # numbers formatted for readers, no raw Python values
         back = page.locator("nav.mlbench-nav a")
         assert back.get_attribute("href") == "../index.html" and (path.parent/"../index.html").resolve().is_file(), path
         page.close()
