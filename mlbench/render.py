@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/render.html.md"""
 
 # %% ../nbs/40_render.ipynb #c002
 from __future__ import annotations
-import html, re, shutil, subprocess, tempfile
+import html, os, re, shutil, subprocess, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .core import ReportError, InputError, atomic_path, utc_now
 
 # %% auto #0
 __all__ = ['RENDERERS', 'strip_remote_assets', 'remote_references', 'RenderResult', 'stamp_renderer', 'add_back_link',
-           'find_quarto', 'front_matter', 'render_html']
+           'find_quarto', 'front_matter', 'quarto_error', 'render_html']
 
 # %% ../nbs/40_render.ipynb #c005
 _REMOTE_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>\s*""", re.I)
@@ -87,6 +87,17 @@ def _render_nbconvert(nb_path: Path, dest: Path) -> str:
     with atomic_path(dest) as tmp: tmp.write_text(page, encoding="utf-8")
     return nbconvert.__version__
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Quarto adds require.js and jQuery CDN tags to any notebook with HTML outputs, and pandoc tries to download them for
+# `embed-resources` on every render (a stalled network turned a 10 s render into 67 s). mlbench strips those tags
+# afterwards anyway, so Quarto runs with its proxy pointed at a closed local port: the download fails at once.
+_NO_NETWORK = {k: "http://127.0.0.1:9" for k in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")}
+
+def quarto_error(output: str) -> str:
+    "The line of Quarto's output that says what failed: its first ERROR line, else its last line, without colour codes"
+    lines = [ln.strip() for ln in _ANSI.sub("", output).splitlines() if ln.strip()]
+    return next((ln for ln in lines if "ERROR" in ln), lines[-1] if lines else "no output")
+
 def _render_quarto(nb_path: Path, dest: Path, quarto: str) -> str:
     version = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="mlbench-quarto-") as work:
@@ -94,11 +105,12 @@ def _render_quarto(nb_path: Path, dest: Path, quarto: str) -> str:
         shutil.copy2(nb_path, src)
         cmd = [quarto, "render", src.name, "--to", "html", "--no-execute", "-M", "embed-resources:true",
                "-M", "echo:false", "--output", f"{src.stem}.html"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
+        env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"} | _NO_NETWORK
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work, env=env)
         out = src.with_suffix(".html")
         if proc.returncode != 0 or not out.exists():
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise ReportError(f"quarto render failed for {nb_path.name}: {tail[0]}; retry with --renderer nbconvert")
+            raise ReportError(f"quarto render failed for {nb_path.name}: {quarto_error(proc.stderr + chr(10) + proc.stdout)}; "
+                              "retry with --renderer nbconvert")
         with atomic_path(dest) as tmp: shutil.copyfile(out, tmp)
     return version
 
