@@ -248,13 +248,12 @@ def require_mlbench(minimum: str):
         raise ReportError(f"this template needs mlbench>={minimum}; installed is {mlbench.__version__}. Upgrade mlbench.")
 
 class FigureEmbedder:
-    "Display what views return; plotly figures as HTML, with plotly.js inlined once per page"
+    "Display what views return; plotly figures as HTML without plotly.js (the renderer puts it in once, compressed)"
     def __init__(self): self.shown = 0
     def html(self, fig) -> str:
-        "The figure's HTML; the first one carries plotly.js"
-        out = fig.to_html(include_plotlyjs=self.shown == 0, full_html=False, config={"displaylogo": False})
+        "The figure's HTML: a div and the script that draws it"
         self.shown += 1
-        return out
+        return fig.to_html(include_plotlyjs=False, full_html=False, config={"displaylogo": False})
     def __call__(self, item):
         "Display what a view returns: a figure, a DataFrame (escaped table), a `Heading`, text, or a list of them"
         from IPython.display import HTML, display
