@@ -55,7 +55,8 @@ def test_page_names_renderer_snapshot_model_and_time(demo):
     for text in (data["provenance"]["data_snapshot"], "churn_xgb:1", data["provenance"]["created_at"]):
         assert text in page
     assert page.count("Plotly.newPlot") >= 10
-    assert page.count("plotly.js v") == 1, "plotly.js must be inlined exactly once"
+    assert page.count('id="mlbench-plotly"') == 1, "plotly.js must be in the page exactly once (compressed)"
+    assert page.count('type="text/x-mlbench-figure"') >= 10 and len(page) < 3_000_000
 
 
 def test_models_and_runs_list_what_the_demo_did(demo):

@@ -105,12 +105,12 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_state(tmp_path):
     before = digest(reports/"ev")
     limit = ws.stat().st_size + 300_000
 
-    def capped(*args):
+    def capped(*args, limit=limit):
         cap = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
         return subprocess.run([str(MLBENCH), *map(str, args)], capture_output=True, text=True, env=env, preexec_fn=cap)
 
     for proc, fragment in ((capped("ingest", tmp_path/"big.csv", "--table", "big"), "the disk is full or a file size limit"),
-                           (capped(*evaluate), "cannot write")):
+                           (capped(*evaluate, limit=1_000_000), "cannot write")):   # the page is ~2.5 MB
         lines = proc.stderr.strip().splitlines()
         assert proc.returncode == 2 and len(lines) == 1 and fragment in lines[0] and "Traceback" not in proc.stderr, proc.stderr
     with Workspace(ws, read_only=True) as w:
