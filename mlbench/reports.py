@@ -353,27 +353,57 @@ def report_entries(root) -> list[dict]:
         entries.append({"created_at": prov.get("created_at", ""), "kind": kind,
                         "href": page.relative_to(root).as_posix(), "model": prov.get("model"),
                         "data_snapshot": prov.get("data_snapshot"), "headline": headline,
-                        "renderer": prov.get("renderer")})
+                        "renderer": prov.get("renderer"), "status": (data.get("verdict") or {}).get("status"),
+                        "sentence": data.get("headline") or "—", "subject": _subject(prov, kind)})
     return sorted(entries, key=lambda e: e["created_at"], reverse=True)
 
+def _subject(provenance: dict, kind: str) -> str:
+    "What a report is about, for grouping the index: its model, else the data it read (table or file name), else its kind"
+    if provenance.get("model"): return f"model {provenance['model']}"
+    for role, d in (provenance.get("inputs") or {}).items():
+        name = (d or {}).get("table") or Path(str((d or {}).get("file") or "")).name
+        if name: return f"{'experiment' if kind == 'ab' else 'data'} {name}"
+    return kind
+
 def write_index(root) -> Path:
-    "Write `root/index.html` linking every report under `root`, newest first"
+    """Write `root/index.html` linking every report under `root`: grouped by subject (model, experiment, data set),
+    the group with the newest report first, newest first within it, each with its verdict coloured; a filter box
+    (an inline script, so it works offline) hides the rows that do not match"""
     root = Path(root)
     esc = lambda v: html.escape("—" if v is None else str(v))
-    rows = "\n".join(
-        f'<tr><td>{esc(e["created_at"])}</td><td><a href="{html.escape(e["href"], quote=True)}">{esc(e["kind"])}</a></td>'
-        f'<td>{esc(e["model"])}</td><td>{esc(e["data_snapshot"])}</td>'
-        f'<td>{esc(e["headline"])}</td><td>{esc(e["renderer"])}</td></tr>'
-        for e in report_entries(root))
+    groups = {}
+    for e in report_entries(root): groups.setdefault(e["subject"], []).append(e)      # newest first, so are the groups
+    def row(e):
+        status = e["status"] if e["status"] in VERDICT_COLOURS else "none"
+        word = VERDICT_WORDS.get(e["kind"], {}).get(e["status"], (e["status"] or "—").upper())
+        return (f'<tr class="report"><td>{esc(e["created_at"])}</td><td><a href="{html.escape(e["href"], quote=True)}">{esc(e["kind"])}</a></td>'
+                f'<td class="status status-{status}">{esc(word)}</td><td>{esc(e["sentence"])}</td>'
+                f'<td>{esc(e["data_snapshot"])}</td><td>{esc(e["renderer"])}</td></tr>')
+    rows = "\n".join(f'<tbody class="group"><tr class="subject"><th colspan="6">{esc(subject)}</th></tr>\n'
+                     + "\n".join(row(e) for e in entries) + "</tbody>" for subject, entries in groups.items())
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mlbench reports</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}}
 table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4em .8em;border-bottom:1px solid #ddd}}
-th{{background:#f4f4f4}}</style></head>
-<body><h1>mlbench reports</h1><p>Every report under this folder, newest first. Updated {esc(utc_now())} by mlbench {esc(mlbench.__version__)}.</p>
-<table><thead><tr><th>created</th><th>report</th><th>model</th><th>data snapshot</th><th>headline</th><th>renderer</th></tr></thead>
-<tbody>
-{rows or '<tr><td colspan="6">No reports yet.</td></tr>'}
-</tbody></table></body></html>
+thead th{{background:#f4f4f4}}tr.subject th{{background:#fafafa;padding-top:1.2em;font-size:1.05em}}
+td.status{{font-weight:700}}{''.join(f"td.status-{s}{{color:{ink};background:{paper}}}" for s, (ink, paper) in VERDICT_COLOURS.items())}
+#filter{{font-size:1em;padding:.4em .6em;width:24em;margin:0 0 1em}}</style></head>
+<body><h1>mlbench reports</h1><p>Every report under this folder, by what it is about, newest first. Updated {esc(utc_now())} by mlbench {esc(mlbench.__version__)}.</p>
+<input id="filter" type="search" placeholder="Filter: model, data, kind, verdict…" aria-label="Filter reports">
+<table><thead><tr><th>created</th><th>report</th><th>verdict</th><th>headline</th><th>data snapshot</th><th>renderer</th></tr></thead>
+{rows or '<tbody><tr><td colspan="6">No reports yet.</td></tr></tbody>'}
+</table>
+<script>document.getElementById("filter").addEventListener("input", e => {{
+  const q = e.target.value.toLowerCase();
+  for (const g of document.querySelectorAll("tbody.group")) {{
+    const subject = g.querySelector("tr.subject").textContent.toLowerCase();
+    let shown = 0;
+    for (const r of g.querySelectorAll("tr.report")) {{
+      const on = !q || (subject + " " + r.textContent.toLowerCase()).includes(q);
+      r.hidden = !on; shown += on;
+    }}
+    g.hidden = shown === 0;
+  }}
+}});</script></body></html>
 """
     return atomic_write_text(root/"index.html", page)

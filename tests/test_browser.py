@@ -68,6 +68,12 @@ def test_experiment_readout_draws_offline(browser, demo):
 def test_index_links_the_report(browser, demo):
     page, errors, requests = open_offline(browser, demo["reports"]/"index.html")
     assert errors == [] and all(u.startswith("file:") for u in requests)
+    assert page.locator("tr.subject").count() >= 4 and page.locator("td.status-pass, td.status-fail").count() >= 5
+    page.fill("#filter", "churn_xgb:1")                    # the filter box, offline: only that model's group stays
+    visible = [t for t in page.locator("tr.report").all_inner_texts() if t.strip()]
+    assert page.locator("tr.report:visible").count() == 1 and page.locator("tbody.group:visible").count() == 1, visible
+    page.fill("#filter", "")
+    assert page.locator("tr.report:visible").count() == 7
     link = page.locator('a[href="evaluation-churn_xgb-v1/evaluation.html"]')
     link.click()
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
