@@ -249,10 +249,8 @@ def require_mlbench(minimum: str):
 
 class FigureEmbedder:
     "Display what views return; plotly figures as HTML without plotly.js (the renderer puts it in once, compressed)"
-    def __init__(self): self.shown = 0
     def html(self, fig) -> str:
         "The figure's HTML: a div and the script that draws it"
-        self.shown += 1
         return fig.to_html(include_plotlyjs=False, full_html=False, config={"displaylogo": False})
     def __call__(self, item):
         "Display what a view returns: a figure, a DataFrame (escaped table), a `Heading`, text, or a list of them"
