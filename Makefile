@@ -38,12 +38,15 @@ browser:
 demo: $(STAMP)
 	@start=$$(date +%s); $(BIN)/mlbench demo; echo "make demo: $$(( $$(date +%s) - start )) s"
 
+# nbdev-export rewrites pyproject.toml even when nothing changes; keep its time then, so .venv is not reinstalled.
+KEEP_PYPROJECT_TIME = cp -p $(CURDIR)/pyproject.toml $(CURDIR)/.pyproject.before; trap 'cmp -s $(CURDIR)/pyproject.toml $(CURDIR)/.pyproject.before && touch -r $(CURDIR)/.pyproject.before $(CURDIR)/pyproject.toml; rm -f $(CURDIR)/.pyproject.before' EXIT;
+
 export: $(STAMP)
-	cd nbs && ../$(BIN)/nbdev-export && ../$(BIN)/nbdev-clean
+	@$(KEEP_PYPROJECT_TIME) cd nbs && ../$(BIN)/nbdev-export && ../$(BIN)/nbdev-clean
 
 # The library must be exactly what nbdev-export writes from the notebooks, and the notebooks clean.
 sync-check: $(STAMP)
-	@tmp=$$(mktemp -d); cp -r mlbench nbs "$$tmp"/; \
+	@$(KEEP_PYPROJECT_TIME) tmp=$$(mktemp -d); cp -r mlbench nbs "$$tmp"/; \
 	(cd nbs && ../$(BIN)/nbdev-export && ../$(BIN)/nbdev-clean) >/dev/null; \
 	if ! diff -r -q -x __pycache__ "$$tmp/mlbench" mlbench; then \
 	  echo "mlbench/ differs from what nbdev-export writes from nbs/: run 'make export' and commit both"; exit 1; fi; \

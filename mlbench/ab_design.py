@@ -13,15 +13,14 @@ import math
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats
-from scipy.optimize import brentq
 
-from .core import InputError
+from .core import InputError, lazy_module
+stats, optimize = lazy_module("scipy.stats"), lazy_module("scipy.optimize")   # loaded on first use
 from .protocol import Result, ReportKind, Verdict, provenance, register, workspace_field
 
 # %% auto #0
-__all__ = ['PLAN', 'PlanConfig', 'Plan', 'solve_plan', 'power_curve', 'compute_plan', 'plan_verdict', 'plan_frame',
-           'plan_power_figure', 'assumptions_frame']
+__all__ = ['stats', 'optimize', 'PLAN', 'PlanConfig', 'Plan', 'solve_plan', 'power_curve', 'compute_plan', 'plan_verdict',
+           'plan_frame', 'plan_power_figure', 'assumptions_frame']
 
 # %% ../nbs/21_ab_design.ipynb #c005
 @dataclass
@@ -97,14 +96,14 @@ def solve_plan(cfg: PlanConfig) -> Plan:
     if cfg.mde is not None:
         delta = cfg.mde * cfg.baseline if cfg.relative else cfg.mde
         d = _effect(cfg, delta)
-        n1 = brentq(lambda n: _power(d, n, a, cfg.ratio, cfg.two_sided) - cfg.power, 2, 1e12)
+        n1 = optimize.brentq(lambda n: _power(d, n, a, cfg.ratio, cfg.two_sided) - cfg.power, 2, 1e12)
         n = int(math.ceil(n1))
     else:
         n = int(cfg.n_per_arm)
         hi = (1 - cfg.baseline) * 0.999 if cfg.metric == "proportion" else 100 * cfg.sd
         if _power(_effect(cfg, hi), n, a, cfg.ratio, cfg.two_sided) < cfg.power:
             raise InputError(f"no effect is detectable with power {cfg.power} at {n} units per arm; add units")
-        delta = brentq(lambda dl: _power(_effect(cfg, dl), n, a, cfg.ratio, cfg.two_sided) - cfg.power, 1e-12, hi)
+        delta = optimize.brentq(lambda dl: _power(_effect(cfg, dl), n, a, cfg.ratio, cfg.two_sided) - cfg.power, 1e-12, hi)
     total = int(math.ceil(n + (cfg.arms - 1) * n * cfg.ratio))
     days = None if not cfg.daily_units else total / cfg.daily_units
     return Plan(n, total, float(delta), float(delta / cfg.baseline), days,

@@ -14,10 +14,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats
 
 from typing import Literal
-from .core import InputError, parse_yaml, utc_now, read_text_file
+from .core import InputError, parse_yaml, utc_now, read_text_file, lazy_module, say
+stats = lazy_module("scipy.stats")               # SciPy loads on first use: `mlbench --help` stays fast
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .codes import describe
 from .workspace import quote_ident, data_relation, relation_columns, column_kind, check_time_column
@@ -26,7 +26,7 @@ from .sequential import sequential_p_values, confidence_sequence, optimal_tau2
 from .bayes import beta_binomial, normal_posterior
 
 # %% auto #0
-__all__ = ['AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'AB', 'MetricSpec', 'parse_metrics', 'load_metrics',
+__all__ = ['stats', 'AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'AB', 'MetricSpec', 'parse_metrics', 'load_metrics',
            'ExperimentData', 'aggregate', 'welch', 'relative', 'ratio_value', 'cuped', 'srm_check', 'adjust',
            'ABConfig', 'segment_effects', 'cumulative_series', 'ABResult', 'srm_reason', 'read_out', 'parse_split',
            'run_ab', 'arm_means_figure', 'cumulative_figure', 'ABReadoutConfig', 'check_ab', 'compute_ab', 'ab_verdict',
@@ -638,7 +638,8 @@ def check_ab(config: ABReadoutConfig):
         if source and Path(str(source)).suffix and not Path(str(source)).is_file(): raise InputError(f"{what} file not found: {source}")
 
 def compute_ab(config: ABReadoutConfig, progress: bool = False) -> Result:
-    "Aggregate and read out once: the `ab` result"
+    "Aggregate and read out once: the `ab` result; `progress`: say each step on stderr"
+    say(f"ab: aggregating {config.data} per {config.unit} in DuckDB, then the tests per metric", progress)
     res = run_ab(data=config.data, unit=config.unit, variant=config.variant, control=config.control, metrics=config.metrics,
                  pre=config.pre or "", time=config.time or "", segment=(config.segments or [""])[0], split=config.split or "",
                  alpha=config.alpha, correction=config.correction, decision_view=config.decision_view, seed=config.seed,

@@ -7,10 +7,12 @@ Docs: https://mlbench.github.io/mlbench/bayes.html.md"""
 # %% ../nbs/23_bayes.ipynb #c002
 from __future__ import annotations
 import numpy as np
-from scipy import stats
+
+from .core import lazy_module
+stats = lazy_module("scipy.stats")               # SciPy loads on first use: `mlbench --help` stays fast
 
 # %% auto #0
-__all__ = ['PRIORS', 'beta_binomial', 'normal_posterior']
+__all__ = ['stats', 'PRIORS', 'beta_binomial', 'normal_posterior']
 
 # %% ../nbs/23_bayes.ipynb #c005
 PRIORS = {"proportion": "Beta(1, 1) on each arm's rate", "mean": "flat on the difference (normal posterior)",

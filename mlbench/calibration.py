@@ -9,14 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
 
-from .core import InputError
+from .core import InputError, lazy_module
+isotonic, linear_model = lazy_module("sklearn.isotonic"), lazy_module("sklearn.linear_model")   # loaded on first use
 from .metrics import ECE_BINS, check_binary_inputs
 
 # %% auto #0
-__all__ = ['RECALIBRATIONS', 'reliability_table', 'recalibrate', 'reliability_figure', 'reliability_figure_from_tables']
+__all__ = ['isotonic', 'linear_model', 'RECALIBRATIONS', 'reliability_table', 'recalibrate', 'reliability_figure',
+           'reliability_figure_from_tables']
 
 # %% ../nbs/12_calibration.ipynb #c005
 def reliability_table(y_true, y_score, *, bins: int = ECE_BINS) -> pd.DataFrame:
@@ -47,9 +47,9 @@ def recalibrate(y_true, y_score, *, method: str = "isotonic", folds: int = 5, se
         train, test = fold != k, fold == k
         if not test.any(): continue
         if method == "isotonic":
-            out[test] = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(s[train], y[train]).predict(s[test])
+            out[test] = isotonic.IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(s[train], y[train]).predict(s[test])
         else:
-            lr = LogisticRegression(C=1e6).fit(_logit(s[train])[:, None], y[train])
+            lr = linear_model.LogisticRegression(C=1e6).fit(_logit(s[train])[:, None], y[train])
             out[test] = lr.predict_proba(_logit(s[test])[:, None])[:, 1]
     return np.clip(out, 0, 1)
 

@@ -16,13 +16,21 @@ from .protocol import KINDS
 from .render import RENDERERS
 
 # %% auto #0
-__all__ = ['SEED', 'Command', 'commands', 'build_parser', 'main']
+__all__ = ['SEED', 'EXAMPLES', 'ENVIRONMENT', 'Command', 'commands', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #c005
 class _Parser(argparse.ArgumentParser):
     "An ArgumentParser whose usage errors are one line naming the --help to read"
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+class _HelpFormatter(argparse.HelpFormatter):
+    "Paragraphs of prose are wrapped to the terminal; indented lines (examples, variables) are kept as written"
+    def _fill_text(self, text, width, indent):
+        import textwrap
+        return "\n\n".join(p if any(ln.startswith(" ") for ln in p.splitlines()) else textwrap.fill(" ".join(p.split()), width, initial_indent=indent,
+                                                                        subsequent_indent=indent)
+                             for p in text.split("\n\n"))
 
 def _csv(value: str) -> list[str]: return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -51,6 +59,43 @@ def _publish_args(p):
     p.add_argument("--out", default=None, metavar="DIR", help="report folder (default: under $MLBENCH_REPORTS or reports/, named after what it shows)")
     _renderer_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+# %% ../nbs/90_cli.ipynb #x006
+EXAMPLES = {
+    "demo": ["mlbench demo", "mlbench demo --rows 200000 --seed 7 --out /tmp/reports"],
+    "ingest": ["mlbench ingest customers.csv --table customers",
+               "mlbench ingest events.parquet --table events --time-column ts"],
+    "train": ["mlbench train --table customers --target churned",
+              "mlbench train --table customers --target churned --positive yes --exclude customer_id --seed 7"],
+    "evaluate": ["mlbench evaluate --model customers_xgb", "mlbench evaluate --model customers_xgb:2 --segments plan,region --gates gates.yml",
+                 "mlbench evaluate --predictions scored.parquet --target churned --score p_churn"],
+    "card": ["mlbench card --model customers_xgb:2 --card-info card.yml"],
+    "ab-plan": ["mlbench ab-plan --metric proportion --baseline 0.10 --mde 0.01 --daily-units 2857"],
+    "ab": ["mlbench ab --data events.parquet --unit user_id --variant arm --control control --metrics metrics.yml"],
+    "validate": ["mlbench validate --data customers.csv --infer --expect expect.yml",
+                 "mlbench validate --data customers --expect expect.yml"],
+    "drift": ["mlbench drift --reference train.parquet --current this_week.parquet",
+              "mlbench drift --reference customers --current customers_new --time ts --window 1w"],
+    "gate": ["mlbench gate reports/evaluation-customers_xgb-v2-customers-test/evaluation.json --gates gates.yml"],
+    "models": ["mlbench models", "mlbench models --json"],
+    "runs": ["mlbench runs --limit 10"],
+    "render": ["mlbench render executed.ipynb --out page.html --renderer nbconvert"],
+}
+
+ENVIRONMENT = {
+    "MLBENCH_WORKSPACE": "DuckDB workspace file (default: data/mlbench.duckdb)",
+    "MLBENCH_REPORTS": "folder of reports and their index (default: reports/)",
+    "MLBENCH_REPORT_ENGINE": "'kernel' runs report templates in a Jupyter kernel instead of in process",
+    "MLBENCH_LOCK_WAIT": "seconds to wait for a busy workspace (default: 30)",
+}
+
+def _epilog(name: str | None) -> str:
+    "The text under a command's options: its examples; under `mlbench --help`, the variables and where to read more"
+    if name is None:
+        env = "\n".join(f"  {k:<23}{v}" for k, v in ENVIRONMENT.items())
+        return (f"environment variables:\n{env}\n\nRun 'mlbench COMMAND --help' for a command's options and examples; "
+                "start with 'mlbench demo'.")
+    return "examples:\n" + "\n".join(f"  {e}" for e in EXAMPLES.get(name, []))
 
 # %% ../nbs/90_cli.ipynb #c007
 @dataclass(frozen=True)
@@ -161,11 +206,12 @@ def build_parser(
     only: str | None = None,       # build this command's arguments (None: every command's; "": none, for --help)
 ) -> argparse.ArgumentParser:
     "The `mlbench` argument parser with one subcommand per job"
-    parser = _Parser(prog="mlbench", description="Train, evaluate and report on ML models from a DuckDB workspace.")
+    parser = _Parser(prog="mlbench", description="Train, evaluate and report on ML models from a DuckDB workspace.",
+                     epilog=_epilog(None), formatter_class=_HelpFormatter)
     parser.add_argument("--version", action="version", version=f"mlbench {mlbench.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, cmd in commands().items():
-        p = sub.add_parser(name, help=cmd.help)
+        p = sub.add_parser(name, help=cmd.help, epilog=_epilog(name), formatter_class=_HelpFormatter)
         if only is None or only == name: cmd.add_arguments(p)
         p.set_defaults(run=cmd.run)
     return parser

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 
 import numpy as np
-from scipy import stats
 
+from .core import lazy_module
 from .metrics import check_binary_inputs
+stats = lazy_module("scipy.stats")               # SciPy loads on first use: `mlbench --help` stays fast
 
 # %% auto #0
-__all__ = ['DeLongResult', 'delong_test', 'delong_variance']
+__all__ = ['stats', 'DeLongResult', 'delong_test', 'delong_variance']
 
 # %% ../nbs/14_compare.ipynb #c005
 @dataclass

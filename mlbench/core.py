@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import contextlib, datetime as dt, hashlib, json, math, os, re, subprocess, tempfile
+import contextlib, datetime as dt, hashlib, importlib, json, math, os, re, subprocess, sys, tempfile, time
 from importlib import metadata
 from pathlib import Path
 
@@ -15,7 +15,8 @@ import mlbench
 # %% auto #0
 __all__ = ['TRACKED_PACKAGES', 'MlbenchError', 'InputError', 'WorkspaceError', 'ReportError', 'atomic_path', 'atomic_write_text',
            'to_jsonable', 'dumps_json', 'parse_yaml', 'read_text_file', 'yaml_number', 'parse_duration',
-           'parse_interval', 'sha256_file', 'package_versions', 'code_version', 'utc_now']
+           'parse_interval', 'lazy_module', 'stderr_is_terminal', 'progress_bar', 'say', 'sha256_file',
+           'package_versions', 'code_version', 'utc_now']
 
 # %% ../nbs/00_core.ipynb #c005
 class MlbenchError(Exception):
@@ -129,6 +130,68 @@ def parse_interval(text) -> str:
     "A duration as a DuckDB INTERVAL literal; calendar months and years allowed"
     n, unit = _duration_parts(text)
     return f"INTERVAL {n} {unit}"
+
+# %% ../nbs/00_core.ipynb #x003
+class lazy_module:
+    "A module imported on first attribute access: `stats = lazy_module('scipy.stats')` then `stats.norm` as usual"
+    def __init__(self, name: str): self.__dict__["_name"], self.__dict__["_module"] = name, None
+    def __getattr__(self, attr):
+        module = self.__dict__["_module"]
+        if module is None: module = self.__dict__["_module"] = importlib.import_module(self._name)
+        return getattr(module, attr)
+    def __repr__(self): return f"<lazy module {self._name!r}{'' if self._module is None else ' (imported)'}>"
+
+# %% ../nbs/00_core.ipynb #x006
+def stderr_is_terminal() -> bool:
+    "True when stderr is an interactive terminal (not CI, a pipe or a log file)"
+    try: return sys.stderr.isatty()
+    except (AttributeError, ValueError): return False
+
+class _LineProgress:
+    "The part of tqdm's interface mlbench uses, writing one line at the start and one at the end"
+    def __init__(self, iterable, total, desc, unit):
+        self.iterable, self.total, self.desc, self.unit, self.n, self.start = iterable, total, desc, unit, 0, time.monotonic()
+        self.postfix, self.closed = "", False
+        print(f"mlbench: {desc}: {'' if total is None else f'{total:,} {unit}s, '}started", file=sys.stderr, flush=True)
+    def update(self, n: int = 1): self.n += n
+    def set_postfix(self, values: dict, refresh: bool = True): self.postfix = ", ".join(f"{k}={v}" for k, v in values.items())
+    def close(self):
+        if self.closed: return
+        self.closed = True
+        print(f"mlbench: {self.desc}: {self.n:,} {self.unit}s done in {time.monotonic() - self.start:.1f} s"
+              + (f" ({self.postfix})" if self.postfix else ""), file=sys.stderr, flush=True)
+    def __iter__(self):
+        for item in self.iterable:
+            yield item
+            self.n += 1
+        self.close()
+
+class _NoProgress(_LineProgress):
+    def __init__(self, iterable, *args): self.iterable, self.n, self.closed = iterable, 0, True
+    def set_postfix(self, values: dict, refresh: bool = True): pass
+
+def progress_bar(
+    iterable=None,        # what to iterate over, or None to call `update` by hand
+    *, total: int | None = None,  # how many steps (default: len(iterable) when it has one)
+    desc: str = "",       # what is being done
+    unit: str = "step",   # what one step is
+    enabled: bool = True, # False: nothing at all (--quiet)
+    terminal: bool | None = None,  # None: look at stderr
+):
+    "A tqdm bar on a terminal; elsewhere (CI, logs) a line when the work starts and one when it ends, no `\\r`"
+    if total is None and iterable is not None and hasattr(iterable, "__len__"): total = len(iterable)
+    if not enabled: return _NoProgress(iterable)
+    if stderr_is_terminal() if terminal is None else terminal:
+        from tqdm.auto import tqdm
+        return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr)
+    return _LineProgress(iterable, total, desc, unit)
+
+def say(
+    message: str,         # what mlbench is doing now
+    enabled: bool = True, # False: nothing (--quiet)
+):
+    "Tell the user, on stderr, what step a long command has reached"
+    if enabled: print(f"mlbench: {message}", file=sys.stderr, flush=True)
 
 # %% ../nbs/00_core.ipynb #c021
 def sha256_file(path) -> str:

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import os, re, sys, tempfile
+import os, re, tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -15,22 +15,20 @@ import duckdb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats
-from scipy.spatial.distance import jensenshannon
-from tqdm import tqdm
 
 from typing import Literal
-from .core import InputError, parse_interval
+from .core import InputError, parse_interval, lazy_module, progress_bar
+stats, distance = lazy_module("scipy.stats"), lazy_module("scipy.spatial.distance")   # loaded on first use
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
 from .workspace import (data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind,
                                identifier_columns, check_time_column)
 
 # %% auto #0
-__all__ = ['PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA', 'DEFAULT_MEMORY_LIMIT',
-           'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig', 'deciles_from_ranks', 'severity',
-           'compare_relations', 'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift',
-           'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
-           'performance_view']
+__all__ = ['stats', 'distance', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA',
+           'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig',
+           'deciles_from_ranks', 'severity', 'compare_relations', 'drift_headline', 'run_drift', 'distribution_figure',
+           'windows_figure', 'check_drift', 'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame',
+           'drifted_view', 'windows_view', 'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -45,7 +43,7 @@ def psi(ref_counts, cur_counts, floor: float = PSI_FLOOR) -> float:
 def js_distance(ref_counts, cur_counts) -> float:
     "Jensen-Shannon distance (base 2) of two count vectors' raw shares"
     p = np.asarray(ref_counts, float); q = np.asarray(cur_counts, float)
-    return float(jensenshannon(p / p.sum(), q / q.sum(), base=2))
+    return float(distance.jensenshannon(p / p.sum(), q / q.sum(), base=2))
 
 @dataclass
 class DriftConfig:
@@ -240,7 +238,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         futures = {pool.submit(_on_cursor, con.cursor(), _compare_column, ref, cur, col, (_kind(rtypes[col]), _kind(ctypes[col])),
                                (rtypes[col], ctypes[col]), (nn_ref[col], nn_cur[col]), config): col for col in compared}
-        done = tqdm(as_completed(futures), total=len(futures), desc=progress, unit="column", disable=progress is None, file=sys.stderr)
+        done = progress_bar(as_completed(futures), total=len(futures), desc=progress or "", unit="column", enabled=progress is not None)
         stats_of = {futures[f]: f.result() for f in done}
     out = [{"name": col, "type": _kind(rtypes[col]), "null_share_reference": 1 - nn_ref[col] / rows_ref,
             "null_share_current": 1 - nn_cur[col] / rows_cur, **stats_of[col]} for col in compared]
@@ -347,7 +345,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             starts = [r[0] for r in con.execute(f"SELECT DISTINCT time_bucket({iv}, {t}::TIMESTAMP) FROM {cur} WHERE {t} IS NOT NULL ORDER BY 1").fetchall()]
             names = [r["name"] for r in res["columns"] if r["psi"] is not None]
             windows = []
-            for s in tqdm(starts, desc="windows", unit="window", disable=not progress, file=sys.stderr):
+            for s in progress_bar(starts, desc="drift per window", unit="window", enabled=progress):
                 sub = f"(SELECT * FROM {cur} WHERE time_bucket({iv}, {t}::TIMESTAMP) = TIMESTAMP '{s}')"
                 w = compare_relations(con, ref, sub, names, config)
                 windows.append(_window_summary({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],

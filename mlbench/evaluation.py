@@ -15,13 +15,15 @@ import plotly.graph_objects as go
 import duckdb
 
 from typing import Literal
-from .core import InputError, utc_now, sha256_file
+from .core import InputError, utc_now, sha256_file, lazy_module, say
+from typing import TYPE_CHECKING
+if TYPE_CHECKING: from mlbench.bootstrap import BootstrapResult
+bootstrap = lazy_module("mlbench.bootstrap")    # Numba compiles on import: loaded when an evaluation runs
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field
 from .codes import small_group, small_group_reason, describe
 from .workspace import Workspace, quote_ident, file_relation, relation_columns, workspace_path
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
 from .metrics import METRICS, TASKS, roc_points, pr_points
-from .bootstrap import bootstrap_metrics, BootstrapResult
 from .calibration import reliability_table, reliability_figure_from_tables, recalibrate, RECALIBRATIONS
 from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, threshold_figure
 from .fairness import fairness_report, group_labels
@@ -31,8 +33,8 @@ from .explain import (explain_xgboost, global_importance, Explanation, explanati
                              beeswarm_figure, dependence_figure, local_figure)
 
 # %% auto #0
-__all__ = ['MAX_LEVELS', 'MIN_SEGMENT', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS', 'EVALUATION', 'EvalData', 'infer_task',
-           'check_scores', 'resolve_split', 'resolve_baseline', 'load_registry_data', 'load_predictions',
+__all__ = ['bootstrap', 'MAX_LEVELS', 'MIN_SEGMENT', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS', 'EVALUATION', 'EvalData',
+           'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline', 'load_registry_data', 'load_predictions',
            'EvaluationConfig', 'segment_values', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data',
            'EvaluationResult', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
            'evaluation_headline', 'evaluation_verdict', 'summary_frame', 'gates_view', 'metrics_table',
@@ -239,7 +241,7 @@ def _segments(data: EvalData, columns, threshold: float, n_resamples: int, seed:
             reason = small_group_reason(small_group(n, len(set(y)) if data.task == "binary" else None))
             metrics = {}
             if not reason:
-                boot = bootstrap_metrics(data.task, y, data.score[m], threshold=threshold, n_resamples=n_resamples, seed=seed)
+                boot = bootstrap.bootstrap_metrics(data.task, y, data.score[m], threshold=threshold, n_resamples=n_resamples, seed=seed)
                 metrics = {k: i.to_dict() for k, i in boot.metrics.items()}
             out.append({"column": col, "value": v, "n": int(n), "flagged": bool(reason), "reason": reason, "metrics": metrics})
     return out
@@ -380,7 +382,7 @@ def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> Evaluati
     binary = data.task == "binary"
     threshold = choose_threshold(data.y, data.score, rule) if binary else None
     fairness = [fairness_report(c, data.frame[c], data.y, data.score >= threshold) for c in config.sensitive] if binary else []
-    boot = bootstrap_metrics(data.task, data.y, data.score, baseline_score=data.baseline_score, threshold=threshold or 0.5,
+    boot = bootstrap.bootstrap_metrics(data.task, data.y, data.score, baseline_score=data.baseline_score, threshold=threshold or 0.5,
                              n_resamples=config.n_resamples, seed=config.seed)
     delong = delong_test(data.y, data.score, data.baseline_score) if binary and data.baseline_score is not None else None
     segments = _segments(data, config.segments, threshold or 0.5, config.n_resamples, config.seed)
@@ -425,11 +427,14 @@ def check_evaluation(config: EvaluationConfig):
         raise InputError(f"workspace {workspace_path(config.workspace)} does not exist; run `mlbench demo` or `mlbench ingest` first")
 
 def compute_evaluation(config: EvaluationConfig, progress: bool = False) -> Result:
-    "Load, score once and evaluate once: the `evaluation` result"
+    "Load, score once and evaluate once: the `evaluation` result; `progress`: say each step on stderr"
+    say(f"evaluation: loading {'and scoring ' + config.model if config.model else config.predictions}", progress)
     data = load_eval_data(workspace=config.workspace, model=config.model, data=config.data or "", split=config.split or "",
                           baseline=config.baseline, predictions=config.predictions, target=config.target, score=config.score,
                           baseline_score=config.baseline_score, task=config.task, positive=config.positive or "",
                           columns=list(dict.fromkeys([*config.segments, *config.sensitive])), record_snapshot=bool(config.model))
+    say(f"evaluation: {len(data.y):,} rows scored; metrics with {config.n_resamples:,} bootstrap resamples"
+        + (", SHAP explanations" if config.explain and data.model and data.model.kind == "xgboost" else ""), progress)
     res = evaluate(data, config)
     s = data.source
     inputs = {"data": ({"table": s["data_table"], "snapshot_id": s["data_snapshot"], "split": s["split"]} if "data_table" in s

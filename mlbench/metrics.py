@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn import metrics as skm
 
-from .core import InputError
+from .core import InputError, lazy_module
+skm = lazy_module("sklearn.metrics")            # scikit-learn loads on first use: `mlbench --help` stays fast
 
 # %% auto #0
-__all__ = ['METRICS', 'TASKS', 'ECE_BINS', 'MetricInfo', 'task_metrics', 'check_binary_inputs', 'ece_score', 'binary_metrics',
-           'check_regression_inputs', 'regression_metrics', 'compute_metrics', 'roc_points', 'pr_points']
+__all__ = ['skm', 'METRICS', 'TASKS', 'ECE_BINS', 'MetricInfo', 'task_metrics', 'check_binary_inputs', 'ece_score',
+           'binary_metrics', 'check_regression_inputs', 'regression_metrics', 'compute_metrics', 'roc_points',
+           'pr_points']
 
 # %% ../nbs/10_metrics.ipynb #c005
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .core import InputError, parse_yaml, read_text_file, sha256_file
+from .core import InputError, parse_yaml, read_text_file, sha256_file, say
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field, load_result
 from .workspace import Workspace
 from .registry import get_model
@@ -114,7 +114,8 @@ def check_card(config: CardConfig):
         raise InputError(f"{cited} evaluates {ev.provenance.get('model')}, not {rec.ref}; cite an evaluation of this model")
 
 def compute_card(config: CardConfig, progress: bool = False) -> Result:
-    "Gather the card once: the `model_card` result"
+    "Gather the card once: the `model_card` result; `progress`: say each step on stderr"
+    say(f"model_card: gathering {config.model}'s registry record and its newest evaluation", progress)
     with Workspace(config.workspace, read_only=True) as ws: ref = get_model(ws, config.model).ref
     body, prov = build_model_card(config.workspace, ref, card_info=load_card_info(config.card_info),
                                   evaluation=_cited_evaluation(config, ref))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 import mlbench
-from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now
+from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now, say, stderr_is_terminal
 from .protocol import Result, Heading, report_kind, command_line, recorded_run, config_options, check_options
 from .render import render_html
 
@@ -162,7 +162,7 @@ def run_report(
     result: Result,                 # the computed result to publish
     out_dir,                        # folder that receives KIND.ipynb, KIND.json and KIND.html
     *, renderer: str = "auto",      # see `mlbench.render.render_html`
-    progress: bool = True,          # papermill's progress bar
+    progress: bool = True,          # say each step on stderr (a bar over the template's cells in a terminal)
     template: Path | None = None,   # a template file to run instead of the packaged one
     engine: str | None = None,      # "inprocess" (default) or "kernel"; None: $MLBENCH_REPORT_ENGINE, else inprocess
     index_href: str | None = None,  # relative link from the page to the reports index, shown at its top
@@ -181,21 +181,24 @@ def run_report(
     try:
         data_path, executed = staging/f"{kind}.json", staging/f"{kind}.ipynb"
         atomic_write_text(data_path, dumps_json(result.to_dict()))
+        say(f"{kind}: running the report notebook ({template.name}, {engine})", progress)
+        bar = progress and stderr_is_terminal()       # papermill's bar is tqdm's: in CI or a log, the line above says it
         try:
             if engine == "kernel":
                 pm.execute_notebook(str(template), str(executed), parameters={"result": str(data_path)},
-                                    progress_bar=progress, kernel_name="python3", cwd=str(staging),
+                                    progress_bar=bar, kernel_name="python3", cwd=str(staging),
                                     extra_arguments=["--IPKernelApp.log_level=ERROR"])
             else:
                 _in_process_engine()
                 pm.execute_notebook(str(template), str(executed), parameters={"result": str(data_path)},
-                                    progress_bar=progress, kernel_name="python3", engine_name="mlbench")
+                                    progress_bar=bar, kernel_name="python3", engine_name="mlbench")
         except pm.PapermillExecutionError as e:
             out_dir.mkdir(exist_ok=True)
             failed = out_dir/f"{kind}.failed.ipynb"
             shutil.copyfile(executed, failed)
             raise ReportError(f"{kind} report failed in cell [{e.exec_count}]: {e.ename}: {e.evalue} "
                               f"(partial notebook: {failed})") from e
+        say(f"{kind}: rendering {kind}.html", progress)
         rendered = render_html(executed, staging/f"{kind}.html", renderer=renderer, index_href=index_href)
         result.provenance["renderer"] = f"{rendered.renderer} {rendered.renderer_version}"
         atomic_write_text(data_path, dumps_json(result.to_dict()))
@@ -322,11 +325,14 @@ def publish(
     config = _absolute_files(config)
     params = {o.name: getattr(config, o.name) for o in config_options(type(config))}
     with recorded_run(spec.command, params, getattr(config, "workspace", None)) as run:
+        say(f"{kind}: checking the inputs", progress)
         spec.check(config)
+        say(f"{kind}: computing the readout", progress)
         result = spec.compute(config, progress=progress)
         result.provenance["command"] = command_line(spec.command, config)
         out = Path(out) if out else reports_root(root)/_folder_name(spec.default_out(config, result.body))
         published = run_report(result, out, renderer=renderer, progress=progress, index_href="../index.html")
+        say(f"{kind}: updating the reports index", progress)
         write_index(out.resolve().parent)      # the index sits beside the report folder: the page links back to it
         run.update(snapshot_id=result.provenance.get("data_snapshot"), model=result.provenance.get("model"),
                    outputs={"html": str(published.html), "json": str(published.json), "verdict": result.verdict().status})

@@ -10,10 +10,12 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import optimize
+
+from .core import lazy_module
+optimize = lazy_module("scipy.optimize")        # loaded on first use
 
 # %% auto #0
-__all__ = ['msprt_p_value', 'confidence_sequence', 'width_minimising_ratio', 'optimal_tau2', 'sequential_p_values']
+__all__ = ['optimize', 'msprt_p_value', 'confidence_sequence', 'width_minimising_ratio', 'optimal_tau2', 'sequential_p_values']
 
 # %% ../nbs/22_sequential.ipynb #c005
 def msprt_p_value(estimate: float, variance: float, tau2: float) -> float:

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #c002
 from __future__ import annotations
-import re, sys, warnings
+import re, warnings
 from dataclasses import dataclass, asdict, field
 
 import numpy as np
@@ -14,9 +14,8 @@ import pandas as pd
 import xgboost as xgb
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, log_loss
-from tqdm import tqdm
 
-from .core import InputError
+from .core import InputError, progress_bar
 from .workspace import Workspace, Snapshot, quote_ident, quote_literal, column_kind, identifier_columns
 from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, equals_label, check_model_name
 
@@ -168,10 +167,10 @@ OBJECTIVE_METRICS = {"binary:logistic": "logloss", "binary:logitraw": "logloss",
 EARLY_STOPPING_METRICS = {"logloss": False, "auc": True, "aucpr": True, "error": False}   # metric -> higher is better
 
 class _RoundProgress(xgb.callback.TrainingCallback):
-    "tqdm bar over boosting rounds, showing the validation metric that decides early stopping"
+    "A progress bar over boosting rounds (a line per start and end outside a terminal), with the validation metric that decides early stopping"
     def __init__(self, total: int, metric: str, disable: bool):
         self.metric = metric
-        self.bar = tqdm(total=total, desc="xgboost rounds", unit="round", disable=disable, file=sys.stderr)
+        self.bar = progress_bar(total=total, desc="xgboost rounds", unit="round", enabled=not disable)
     def after_iteration(self, model, epoch, evals_log):
         self.bar.update(1)
         v = evals_log.get("valid", {}).get(self.metric)
