@@ -158,6 +158,8 @@ def assumptions_frame(result: Result) -> pd.DataFrame:
 
 PLAN = register(ReportKind(
     "plan", PlanConfig, compute_plan, headline=lambda b: f"{b['n_per_arm']:,} units per arm", verdict=plan_verdict,
+    title=lambda b, p: f"Experiment plan: a {b['config']['metric']} metric from {b['config']['baseline']:g}, "
+                       f"detecting {b['mde']:g}" + (f" ({b['mde_relative']:+.1%})" if b.get("mde_relative") is not None else ""),
     check=PlanConfig.check, default_out=lambda config, body: f"plan-{config.metric}-{body['n_per_arm']}",
     description="Sample size per arm for a minimum detectable effect (or the MDE for a size) and the duration, for a "
                 "proportion or mean metric; writes plan.html and plan.json."))

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from typing import Literal
 from .core import InputError, parse_yaml, utc_now, read_text_file, lazy_module, say
 stats = lazy_module("scipy.stats")               # SciPy loads on first use: `mlbench --help` stays fast
-from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field, input_name
 from .codes import describe
 from .workspace import quote_ident, data_relation, relation_columns, column_kind, check_time_column
 from .sufficient_stats import UnitStats
@@ -717,6 +717,8 @@ def segments_view(result: Result) -> list:
 
 AB = register(ReportKind(
     "ab", ABReadoutConfig, compute_ab, headline=lambda b: f"decision: {b['decision']}", verdict=ab_verdict, check=check_ab,
+    title=lambda b, p: f"Experiment {input_name((p.get('inputs') or {}).get('data'))}: "
+                       f"{', '.join(a for a in b['arms'] if a != b['control'])} vs {b['control']}",
     default_out=lambda c, b: f"ab-{Path(str(c.data)).stem}-{Path(str(c.metrics)).stem}",
     description="Aggregate events per unit in DuckDB and publish ab.html and ab.json: SRM, Welch, delta-method ratio "
                 "metrics, CUPED, Bayesian and sequential views, multiple testing, guardrails, segments and a decision."))

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from typing import Literal
 from .core import InputError, parse_interval, lazy_module, progress_bar
 stats, distance = lazy_module("scipy.stats"), lazy_module("scipy.spatial.distance")   # loaded on first use
-from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field, input_name
 from .workspace import (data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind,
                                identifier_columns, check_time_column)
 
@@ -443,6 +443,7 @@ def performance_view(result: Result) -> list:
 
 DRIFT = register(ReportKind(
     "drift", DriftConfig, compute_drift, headline=drift_headline, verdict=drift_verdict, check=check_drift,
+    title=lambda b, p: f"Drift of {input_name(p['inputs'].get('current'))} against {input_name(p['inputs'].get('reference'))}",
     default_out=lambda c, b: f"drift-{Path(str(c.reference)).stem}-vs-{Path(str(c.current)).stem}",
     description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction drift and "
                 "performance change; optionally per time window. Writes drift.html and drift.json."))

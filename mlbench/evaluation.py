@@ -19,7 +19,7 @@ from .core import InputError, utc_now, sha256_file, lazy_module, say
 from typing import TYPE_CHECKING
 if TYPE_CHECKING: from mlbench.bootstrap import BootstrapResult
 bootstrap = lazy_module("mlbench.bootstrap")    # Numba compiles on import: loaded when an evaluation runs
-from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field
+from .protocol import Result, ReportKind, Verdict, Heading, NotApplicable, provenance, register, workspace_field
 from .codes import small_group, small_group_reason, describe
 from .workspace import Workspace, quote_ident, file_relation, relation_columns, workspace_path
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
@@ -37,10 +37,10 @@ __all__ = ['bootstrap', 'MAX_LEVELS', 'MIN_SEGMENT', 'FIGURE_POINTS', 'FIGURE_RO
            'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline', 'load_registry_data', 'load_predictions',
            'EvaluationConfig', 'segment_values', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data',
            'EvaluationResult', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
-           'evaluation_headline', 'evaluation_verdict', 'summary_frame', 'gates_view', 'metrics_table',
-           'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure', 'regression_figure',
-           'curves_view', 'reliability_figure', 'calibration_view', 'thresholds_view', 'segment_figure',
-           'segments_view', 'explanations_view', 'errors_view']
+           'evaluation_headline', 'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view',
+           'metrics_table', 'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure',
+           'regression_figure', 'curves_view', 'reliability_figure', 'calibration_view', 'thresholds_view',
+           'segment_figure', 'segments_view', 'explanations_view', 'errors_view']
 
 # %% ../nbs/19_evaluation.ipynb #c005
 @dataclass
@@ -346,7 +346,8 @@ class EvaluationResult:
                     "rows_in_data": self.explanation.population},
                 "errors": self.errors, "gates": [g.to_dict() for g in self.gates], "passed": self.passed,
                 "source": {"model": d.model_name, "baseline": d.baseline_name, **{k: v for k, v in d.source.items() if k != "content_hash"}},
-                "positive_rate": float(d.y.mean()) if d.task == "binary" else None, "figures": figure_data(self)}
+                "positive_rate": float(d.y.mean()) if d.task == "binary" else None, "figures": figure_data(self),
+                "headline_metric": {"name": headline_metric(d.task), **b.metrics[headline_metric(d.task)].to_dict()}}
 
 # %% ../nbs/19_evaluation.ipynb #c018
 def _calibration(data: EvalData, method: str, seed: int, threshold: float) -> tuple[dict, np.ndarray | None]:
@@ -455,6 +456,12 @@ def evaluation_verdict(body: dict) -> Verdict:
     return Verdict("fail" if failed else "pass", [f"gate failed: {g['rule']}" + (f" ({g['note']})" if g["note"] else "") for g in failed]
                    or [f"all {len(body['gates'])} gates pass"])
 
+def evaluation_title(body: dict, provenance: dict) -> str:
+    "Evaluation of MODEL on TABLE / SPLIT, or of a score column of a predictions file"
+    s = body["source"]
+    if s.get("model"): return f"Evaluation of {s['model']} on {s['data_table']} / {s['split']}"
+    return f"Evaluation of the scores in {Path(str(s.get('predictions_file', ''))).name}"
+
 def _default_folder(config: EvaluationConfig, body: dict) -> str:
     s = body["source"]
     if config.model: return f"evaluation-{s['model'].replace(':', '-v')}-{s['data_table']}-{s['split']}"
@@ -462,7 +469,7 @@ def _default_folder(config: EvaluationConfig, body: dict) -> str:
 
 EVALUATION = register(ReportKind(
     "evaluation", EvaluationConfig, compute_evaluation, headline=evaluation_headline, verdict=evaluation_verdict,
-    check=check_evaluation, default_out=_default_folder, exit_on_fail=True,
+    check=check_evaluation, default_out=_default_folder, exit_on_fail=True, title=evaluation_title,
     description="Score a registered model (or read scored predictions from any model) and publish evaluation.ipynb, "
                 "evaluation.json and evaluation.html: metrics with bootstrap intervals, calibration, thresholds, segments, "
                 "fairness, comparison with a baseline, SHAP explanations, error analysis and quality gates. Exit status 1 "
@@ -536,7 +543,8 @@ def segments_frame(result: Result) -> pd.DataFrame:
 def fairness_view(result: Result) -> list:
     "A titled per-group table for each sensitive column"
     fair = result.body["fairness"]
-    if not fair: return ["No sensitive columns were given (--sensitive), or the task is regression."]
+    if result.body["task"] != "binary": return NotApplicable("Fairness metrics here are a classifier's (selection rate, TPR, FPR).")
+    if not fair: return ["No sensitive columns were given (--sensitive)."]
     out = []
     for f in fair:
         eo = f["equalized_odds_difference"]
@@ -584,14 +592,14 @@ def reliability_figure(result: Result) -> go.Figure:
 
 def calibration_view(result: Result) -> list:
     "The reliability diagram and, with a recalibration, the metrics before and after"
-    if result.body["task"] != "binary": return ["Calibration applies to classifiers."]
+    if result.body["task"] != "binary": return NotApplicable("Calibration applies to classifiers.")
     rec = result.body["calibration"]["recalibration"]
     return [reliability_figure(result)] + ([pd.DataFrame({"before": rec["metrics_before"], "after": rec["metrics_after"]}).rename_axis("metric")] if rec else [])
 
 def thresholds_view(result: Result) -> list:
     "The chosen threshold and the metrics across thresholds"
     b = result.body
-    if b["task"] != "binary": return ["Thresholds apply to classifiers."]
+    if b["task"] != "binary": return NotApplicable("Thresholds apply to classifiers.")
     return [f"Threshold {b['threshold']:g}, chosen by: {b['threshold_rule']}.", threshold_figure(pd.DataFrame(b["figures"]["thresholds"]), b["threshold"])]
 
 def segment_figure(result: Result, column: str) -> go.Figure:

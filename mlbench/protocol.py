@@ -15,9 +15,9 @@ from .core import InputError, code_version, package_versions, utc_now, sha256_fi
 
 # %% auto #0
 __all__ = ['PROVENANCE_KEYS', 'STATUSES', 'SCHEMA_VERSION', 'KINDS', 'field_docs', 'Option', 'config_options', 'workspace_field',
-           'Heading', 'option_problem', 'check_options', 'add_config_arguments', 'config_from_args', 'command_line',
-           'describe_input', 'provenance', 'Verdict', 'Result', 'load_result', 'resolve_path', 'KindEntry',
-           'ReportKind', 'register', 'unregister', 'report_kind', 'recorded_run']
+           'Heading', 'NotApplicable', 'option_problem', 'check_options', 'add_config_arguments', 'config_from_args',
+           'command_line', 'describe_input', 'provenance', 'input_name', 'Verdict', 'Result', 'load_result',
+           'resolve_path', 'KindEntry', 'ReportKind', 'register', 'unregister', 'report_kind', 'recorded_run']
 
 # %% ../nbs/05_protocol.ipynb #c006
 @functools.cache
@@ -87,6 +87,9 @@ def workspace_field():
 
 class Heading(str):
     "A heading in a view (a template shows it as a small title)"
+
+class NotApplicable(str):
+    "A view's answer when its section does not apply to this result (a regression has no thresholds): the page leaves the section out"
 
 # %% ../nbs/05_protocol.ipynb #c014
 def _csv(value: str) -> list[str]: return [v.strip() for v in value.split(",") if v.strip()]
@@ -203,10 +206,17 @@ def provenance(
             "packages": package_versions(), "seed": seed, "engine": engine, "model": model, "model_sha256": model_sha256,
             "data_snapshot": first.get("snapshot_id") or first.get("sha256"), "inputs": inputs, "renderer": None}
 
+def input_name(
+    described: dict | None,  # what `describe_input` returned, as provenance records it
+) -> str:
+    "How a title names a data source: a table by its name, a file by its file name"
+    d = described or {}
+    return str(d.get("table") or (Path(str(d["file"])).name if d.get("file") else "") or "—")
+
 # %% ../nbs/05_protocol.ipynb #c022
 STATUSES = ("pass", "fail", "inconclusive")
 SCHEMA_VERSION = 2
-_RESERVED = ("kind", "schema_version", "headline", "verdict", "provenance")
+_RESERVED = ("kind", "schema_version", "title", "headline", "verdict", "provenance")
 
 @dataclass
 class Verdict:
@@ -230,10 +240,13 @@ class Result:
     def spec(self) -> ReportKind: return report_kind(self.kind)
     def headline(self) -> str: return self.spec.headline(self.body)
     def verdict(self) -> Verdict: return self.spec.verdict(self.body)
+    def title(self) -> str:
+        "The page title, naming the subject (the kind's `title`, else the kind's name)"
+        return self.spec.title(self.body, self.provenance) if self.spec.title else self.kind.replace("_", " ").capitalize()
 
     def to_dict(self) -> dict:
         "The KIND.json contract"
-        return {"kind": self.kind, "schema_version": SCHEMA_VERSION, **self.body, "headline": self.headline(),
+        return {"kind": self.kind, "schema_version": SCHEMA_VERSION, "title": self.title(), **self.body, "headline": self.headline(),
                 "verdict": self.verdict().to_dict(), "provenance": self.provenance}
 
     @classmethod
@@ -317,6 +330,7 @@ class ReportKind:
     default_out: Callable = lambda config, body: "report"  # (Config, body) -> report folder name
     description: str = ""          # the paragraph of `mlbench COMMAND --help`
     exit_on_fail: bool = False     # the command exits 1 when the verdict fails (a gate), else 0
+    title: Callable | None = None  # (body, provenance) -> the page title with its subject; None: the kind's name
 
     @property
     def command(self) -> str: return KINDS[self.name].command

@@ -7,6 +7,7 @@ Docs: https://mlbench.github.io/mlbench/render.html.md"""
 # %% ../nbs/40_render.ipynb #c002
 from __future__ import annotations
 import base64, functools, gzip, html, os, re, shutil, subprocess, tempfile
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import yaml
 from .core import ReportError, InputError, atomic_path, utc_now
 
 # %% auto #0
-__all__ = ['RENDERERS', 'strip_remote_assets', 'remote_references', 'RenderResult', 'stamp_renderer', 'add_back_link',
-           'embed_plotly', 'find_quarto', 'front_matter', 'quarto_error', 'render_html']
+__all__ = ['RENDERERS', 'strip_remote_assets', 'remote_references', 'RenderResult', 'stamp_renderer', 'nav_html', 'add_back_link',
+           'house_css', 'house_style', 'add_toc', 'embed_plotly', 'find_quarto', 'front_matter', 'set_front_matter',
+           'quarto_settings', 'quarto_error', 'render_html', 'finish_page']
 
 # %% ../nbs/40_render.ipynb #c005
 _REMOTE_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>\s*""", re.I)
@@ -49,14 +51,60 @@ def stamp_renderer(page: str, renderer: str, version: str, rendered_at: str) -> 
     footer = (f'<footer class="mlbench-renderer" style="margin:2em 0 1em;color:#666;font-size:0.85em">'
               f'Rendered by {html.escape(who)} at {html.escape(rendered_at)} with mlbench.</footer>')
     page = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + meta, page, count=1, flags=re.I)
-    return re.sub(r"(</body>)", lambda m: footer + m.group(1), page, count=1, flags=re.I) if re.search("</body>", page, re.I) else page + footer
+    return _insert_before_end(page, footer)
 
-def add_back_link(page: str, href: str) -> str:
-    "Put a link to the reports index (`href`, relative) at the top of `page`'s body"
-    nav = (f'<nav class="mlbench-nav" style="padding:0.6em 1em 0;font-size:0.95em">'
-           f'<a href="{html.escape(href, quote=True)}">&larr; All reports</a></nav>')
-    if re.search(r"<body[^>]*>", page, re.I): return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, page, count=1, flags=re.I)
-    return nav + page
+def _insert_before_end(page: str, fragment: str) -> str:
+    "Put `fragment` at the end of the page's content column: before </main> (Quarto's and nbconvert's), else </body>"
+    for end in (r"</main>", r"</body>"):
+        if re.search(end, page, re.I): return re.sub(f"({end})", lambda m: fragment + m.group(1), page, count=1, flags=re.I)
+    return page + fragment
+
+def _insert_at_start(page: str, fragment: str) -> str:
+    "Put `fragment` at the top of the page's content column: after <main>, else after <body>"
+    for start in (r"<main[^>]*>", r"<body[^>]*>"):
+        if re.search(start, page, re.I): return re.sub(f"({start})", lambda m: m.group(1) + fragment, page, count=1, flags=re.I)
+    return fragment + page
+
+_NAV = re.compile(r'<nav class="mlbench-nav".*?</nav>', re.S)
+
+def nav_html(
+    href: str,                    # relative link to the reports index
+    related: list | None = None,  # (label, relative href) of related reports
+) -> str:
+    "The navigation line of a report: back to the index, then the related reports"
+    links = [f'<a href="{html.escape(href, quote=True)}">&larr; All reports</a>']
+    links += [f'<a class="mlbench-related" href="{html.escape(h, quote=True)}">{html.escape(label)}</a>' for label, h in related or []]
+    return f'<nav class="mlbench-nav">{"".join(links)}</nav>'
+
+def add_back_link(page: str, href: str, related: list | None = None) -> str:
+    "Put the navigation line (index link `href`, relative, and `related` reports) at the top of the page, or replace it"
+    nav = nav_html(href, related)
+    if _NAV.search(page): return _NAV.sub(lambda m: nav, page, count=1)
+    return _insert_at_start(page, nav)
+
+@functools.cache
+def house_css() -> str:
+    "mlbench's stylesheet (`templates/mlbench.css`): one font family, a readable column, tables that fit the page"
+    return resources.files("mlbench").joinpath("templates/mlbench.css").read_text(encoding="utf-8")
+
+def house_style(page: str) -> str:
+    "Give `page` mlbench's stylesheet, once, after the renderer's own (so it wins where both style the same thing)"
+    if 'id="mlbench-theme"' in page: return page
+    style = f'<style id="mlbench-theme">\n{house_css()}</style>'
+    if re.search(r"</head>", page, re.I): return re.sub(r"(</head>)", lambda m: style + m.group(1), page, count=1, flags=re.I)
+    return style + page
+
+_H2 = re.compile(r'<h2\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S | re.I)
+
+def add_toc(page: str) -> str:
+    "A contents line under the title linking each section (h2) of `page`; a page with Quarto's own contents keeps that"
+    if 'id="TOC"' in page or 'class="mlbench-toc"' in page: return page
+    heads = [(i, re.sub(r"<[^>]+>", "", t).replace("¶", "").strip()) for i, t in _H2.findall(page)]
+    if len(heads) < 2: return page
+    items = "".join(f'<li><a href="#{html.escape(i, quote=True)}">{t}</a></li>' for i, t in heads)   # t: already HTML text
+    toc = f'<nav class="mlbench-toc" aria-label="Contents"><strong>Contents</strong><ol>{items}</ol></nav>'
+    if "</header>" in page: return page.replace("</header>", "</header>" + toc, 1)
+    return _insert_at_start(page, toc)
 
 _FIGURE_SCRIPT = re.compile(r'<script(?: type="text/javascript")?>(?=(?:(?!</script>).)*Plotly\.newPlot)', re.S)
 
@@ -99,6 +147,16 @@ def front_matter(nb) -> dict:
     try: return yaml.safe_load(raw.source.strip().strip("-")) or {}
     except yaml.YAMLError: return {}
 
+def set_front_matter(nb, **values):
+    "Set keys of a notebook's front matter (both renderers read its title from there), adding the raw cell if missing"
+    import nbformat
+    raw = next((c for c in nb.cells if c.cell_type == "raw" and c.source.lstrip().startswith("---")), None)
+    meta = {**front_matter(nb), **values}
+    text = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---"
+    if raw is None: nb.cells.insert(0, nbformat.v4.new_raw_cell(text))
+    else: raw.source = text
+    return nb
+
 def _render_nbconvert(nb_path: Path, dest: Path) -> str:
     import nbconvert, nbformat
     from nbconvert import HTMLExporter
@@ -109,8 +167,7 @@ def _render_nbconvert(nb_path: Path, dest: Path) -> str:
                             require_js_url="", mathjax_url="", jquery_url="")
     title = str(front_matter(nb).get("title") or nb_path.stem)
     page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    heading = f'<header class="mlbench-title" style="padding:1em 1em 0"><h1>{html.escape(title)}</h1></header>'
-    page = re.sub(r"(<main[^>]*>|<body[^>]*>)", lambda m: m.group(1) + heading, page, count=1, flags=re.I)
+    page = _insert_at_start(page, f'<header class="mlbench-title"><h1>{html.escape(title)}</h1></header>')
     with atomic_path(dest) as tmp: tmp.write_text(page, encoding="utf-8")
     return nbconvert.__version__
 
@@ -119,6 +176,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # `embed-resources` on every render (a stalled network turned a 10 s render into 67 s). mlbench strips those tags
 # afterwards anyway, so Quarto runs with its proxy pointed at a closed local port: the download fails at once.
 _NO_NETWORK = {k: "http://127.0.0.1:9" for k in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")}
+
+def quarto_settings() -> str:
+    "The Quarto project file of mlbench's own renders (`templates/_quarto.yml`): layout and offline options"
+    return resources.files("mlbench").joinpath("templates/_quarto.yml").read_text(encoding="utf-8")
 
 def quarto_error(output: str) -> str:
     "The line of Quarto's output that says what failed: its first ERROR line, else its last line, without colour codes"
@@ -130,6 +191,7 @@ def _render_quarto(nb_path: Path, dest: Path, quarto: str) -> str:
     with tempfile.TemporaryDirectory(prefix="mlbench-quarto-") as work:
         src = Path(work)/nb_path.name
         shutil.copy2(nb_path, src)
+        (Path(work)/"_quarto.yml").write_text(quarto_settings(), encoding="utf-8")
         cmd = [quarto, "render", src.name, "--to", "html", "--no-execute", "-M", "embed-resources:true",
                "-M", "echo:false", "--output", f"{src.stem}.html"]
         env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"} | _NO_NETWORK
@@ -158,10 +220,25 @@ def render_html(
     use = "quarto" if renderer in ("auto", "quarto") and quarto else "nbconvert"
     version = _render_quarto(nb_path, dest, quarto) if use == "quarto" else _render_nbconvert(nb_path, dest)
     rendered_at = utc_now()
-    page = stamp_renderer(strip_remote_assets(dest.read_text(encoding="utf-8")), use, version, rendered_at)
+    finish_page(dest, renderer=use, version=version, rendered_at=rendered_at, index_href=index_href)
+    return RenderResult(dest, use, version, rendered_at)
+
+def finish_page(
+    path,                           # an HTML page Quarto or nbconvert wrote
+    *, renderer: str,               # which of them
+    version: str,                   # its version
+    rendered_at: str | None = None, # ISO time; None: now
+    index_href: str | None = None,  # relative link to the reports index
+) -> Path:
+    """Make a rendered page an mlbench page, whichever renderer made it: no network references, the renderer named,
+    the house style, the navigation line, a contents line, plotly.js embedded once; refuse a page that would still
+    load anything from the network"""
+    path = Path(path)
+    page = stamp_renderer(strip_remote_assets(path.read_text(encoding="utf-8")), renderer, version, rendered_at or utc_now())
+    page = add_toc(house_style(page))
     if index_href: page = add_back_link(page, index_href)
     page = embed_plotly(page)
     left = remote_references(page)
-    if left: raise ReportError(f"rendered page {dest.name} still loads {left[0]}; it would not work offline")
-    with atomic_path(dest) as tmp: tmp.write_text(page, encoding="utf-8")
-    return RenderResult(dest, use, version, rendered_at)
+    if left: raise ReportError(f"rendered page {path.name} still loads {left[0]}; it would not work offline")
+    with atomic_path(path) as tmp: tmp.write_text(page, encoding="utf-8")
+    return path

@@ -16,14 +16,15 @@ import pandas as pd
 
 import mlbench
 from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now, say, stderr_is_terminal
-from .protocol import Result, Heading, report_kind, command_line, recorded_run, config_options, check_options
-from .render import render_html
+from .protocol import Result, Heading, NotApplicable, report_kind, command_line, recorded_run, config_options, check_options
+from .render import render_html, set_front_matter, finish_page, add_back_link, find_quarto
 
 # %% auto #0
-__all__ = ['REPORT_ENGINES', 'VERDICT_COLOURS', 'VERDICT_WORDS', 'DEFAULT_REPORTS', 'template_path', 'template_parameters',
-           'run_cell', 'ReportResult', 'run_report', 'format_cell', 'html_table', 'html_text', 'provenance_frame',
-           'require_mlbench', 'FigureEmbedder', 'summary_box', 'reports_root', 'publish', 'report_headline',
-           'report_entries', 'write_index']
+__all__ = ['REPORT_ENGINES', 'OMIT', 'VERDICT_COLOURS', 'VERDICT_WORDS', 'DEFAULT_REPORTS', 'template_path',
+           'template_parameters', 'run_cell', 'ReportResult', 'omit_sections', 'prepare_for_render', 'run_report',
+           'format_cell', 'html_table', 'html_text', 'provenance_frame', 'require_mlbench', 'FigureEmbedder',
+           'summary_box', 'reports_root', 'publish', 'report_headline', 'report_entries', 'related_reports',
+           'link_related', 'history_svg', 'model_history', 'write_index', 'finish_quarto_render']
 
 # %% ../nbs/41_reports.ipynb #c005
 def template_path(kind: str) -> Path:
@@ -141,6 +142,34 @@ def _check_destination(out_dir: Path, kind: str):
         if other: raise InputError(f"--out {out_dir} holds other files ({', '.join(other[:3])}); a report replaces its whole folder, "
                                    "so give a folder of its own")
 
+OMIT = {"mlbench": {"omit_section": True}}     # display metadata of a view's NotApplicable
+
+def omit_sections(nb):
+    """Leave out each section whose view said it does not apply (`NotApplicable`): the code cell that showed it and the
+    markdown above it, up to and including the section's heading"""
+    keep, drop = list(nb.cells), set()
+    for i, cell in enumerate(keep):
+        if cell.cell_type != "code" or not any(o.get("metadata", {}).get("mlbench", {}).get("omit_section") for o in cell.get("outputs", [])):
+            continue
+        drop.add(i)
+        j = i - 1
+        while j >= 0 and keep[j].cell_type == "markdown":
+            drop.add(j)
+            if keep[j].source.lstrip().startswith("#"): break
+            j -= 1
+    nb.cells = [c for i, c in enumerate(keep) if i not in drop]
+    return nb
+
+def prepare_for_render(
+    executed: Path,                 # the executed notebook
+    result: Result,                 # what it showed
+):
+    "Title the page with its subject (front matter, which both renderers read) and leave out the sections that do not apply"
+    import nbformat
+    nb = nbformat.read(executed, as_version=4)
+    set_front_matter(omit_sections(nb), title=result.title())
+    nbformat.write(nb, executed)
+
 def _reclaim(out_dir: Path):
     "Finish what a killed publish left beside `out_dir`: put a swapped-out report back, remove stale staging folders"
     if not out_dir.parent.is_dir(): return
@@ -198,6 +227,7 @@ def run_report(
             shutil.copyfile(executed, failed)
             raise ReportError(f"{kind} report failed in cell [{e.exec_count}]: {e.ename}: {e.evalue} "
                               f"(partial notebook: {failed})") from e
+        prepare_for_render(executed, result)
         say(f"{kind}: rendering {kind}.html", progress)
         rendered = render_html(executed, staging/f"{kind}.html", renderer=renderer, index_href=index_href)
         result.provenance["renderer"] = f"{rendered.renderer} {rendered.renderer_version}"
@@ -263,6 +293,7 @@ class FigureEmbedder:
         elif hasattr(item, "to_html") and hasattr(item, "layout"): display(HTML(self.html(item)))
         elif isinstance(item, pd.DataFrame): display(html_table(item, index=not isinstance(item.index, pd.RangeIndex)))
         elif isinstance(item, Heading): display(html_text(item, "h4"))
+        elif isinstance(item, NotApplicable): display(html_text(item), metadata=OMIT)
         elif isinstance(item, str): display(html_text(item))
         elif item is not None: display(item)
 
@@ -332,8 +363,9 @@ def publish(
         result.provenance["command"] = command_line(spec.command, config)
         out = Path(out) if out else reports_root(root)/_folder_name(spec.default_out(config, result.body))
         published = run_report(result, out, renderer=renderer, progress=progress, index_href="../index.html")
-        say(f"{kind}: updating the reports index", progress)
+        say(f"{kind}: updating the reports index and the links between related reports", progress)
         write_index(out.resolve().parent)      # the index sits beside the report folder: the page links back to it
+        link_related(out.resolve().parent)
         run.update(snapshot_id=result.provenance.get("data_snapshot"), model=result.provenance.get("model"),
                    outputs={"html": str(published.html), "json": str(published.json), "verdict": result.verdict().status})
     return published
@@ -353,48 +385,146 @@ def report_entries(root) -> list[dict]:
         page = data_path.with_name(f"{kind}.html")
         if data_path.stem != kind or not page.is_file(): continue
         prov = data.get("provenance", {})
-        headline = report_headline(data)
         entries.append({"created_at": prov.get("created_at", ""), "kind": kind,
                         "href": page.relative_to(root).as_posix(), "model": prov.get("model"),
-                        "data_snapshot": prov.get("data_snapshot"), "headline": headline,
+                        "data_snapshot": prov.get("data_snapshot"), "headline": report_headline(data),
                         "renderer": prov.get("renderer"), "status": (data.get("verdict") or {}).get("status"),
-                        "sentence": data.get("headline") or "—", "subject": _subject(prov, kind)})
+                        "sentence": data.get("headline") or "—", "subject": _subject(prov, kind),
+                        "title": data.get("title") or kind.replace("_", " ").capitalize(),
+                        "inputs": prov.get("inputs") or {}, "headline_metric": data.get("headline_metric")})
     return sorted(entries, key=lambda e: e["created_at"], reverse=True)
 
 def _subject(provenance: dict, kind: str) -> str:
-    "What a report is about, for grouping the index: its model, else the data it read (table or file name), else its kind"
-    if provenance.get("model"): return f"model {provenance['model']}"
+    "What a report is about, for grouping the index: its model (every version), else the data it read, else its kind"
+    if provenance.get("model"): return f"model {str(provenance['model']).split(':')[0]}"
     for role, d in (provenance.get("inputs") or {}).items():
         name = (d or {}).get("table") or Path(str((d or {}).get("file") or "")).name
         if name: return f"{'experiment' if kind == 'ab' else 'data'} {name}"
     return kind
 
+def _model_version(ref) -> tuple[str, int] | None:
+    "('churn_xgb', 2) from 'churn_xgb:2'"
+    name, _, version = str(ref or "").rpartition(":")
+    return (name, int(version)) if name and version.isdigit() else None
+
+def _data_keys(entry: dict, roles=None) -> set:
+    "What identifies the data a report read (snapshot ids, file hashes), for finding reports on the same data"
+    return {d.get("snapshot_id") or d.get("sha256") for r, d in entry["inputs"].items()
+            if isinstance(d, dict) and (roles is None or r in roles)} - {None}
+
+def related_reports(entries: list[dict]) -> dict[str, list[tuple[str, str]]]:
+    """For each report (by href), the reports a reader goes to next, as (label, href relative to the root): a model
+    card and the evaluation of the same model version; an evaluation and the previous (and next) version's; a drift
+    readout and the validation of the same data. Newest of each when there are several"""
+    related = {e["href"]: [] for e in entries}
+    def link(a, b, label):
+        if (label, b["href"]) not in related[a["href"]]: related[a["href"]].append((label, b["href"]))
+    evaluations = [e for e in entries if e["kind"] == "evaluation" and _model_version(e["model"])]
+    for e in entries:                                         # newest first, so the first match is the newest
+        if e["kind"] == "model_card":
+            ev = next((x for x in evaluations if x["model"] == e["model"]), None)
+            if ev: link(e, ev, f"Its evaluation: {ev['title']}"); link(ev, e, f"Model card of {e['model']}")
+        if e["kind"] == "evaluation" and e in evaluations:
+            name, version = _model_version(e["model"])
+            older = [x for x in evaluations if _model_version(x["model"])[0] == name and _model_version(x["model"])[1] < version]
+            prev = max(older, key=lambda x: (_model_version(x["model"])[1], x["created_at"]), default=None)
+            if prev: link(e, prev, f"Previous version: {prev['title']}"); link(prev, e, f"Next version: {e['title']}")
+        if e["kind"] == "drift":
+            keys = _data_keys(e)
+            val = next((x for x in entries if x["kind"] == "validation" and _data_keys(x) & keys), None)
+            if val: link(e, val, val["title"]); link(val, e, e["title"])
+    return related
+
+def link_related(root) -> int:
+    "Rewrite the navigation line of each report page under `root` to link its related reports; the number of pages changed"
+    root, changed = Path(root), 0
+    for href, links in related_reports(report_entries(root)).items():
+        page = root/href
+        text = page.read_text(encoding="utf-8")
+        new = add_back_link(text, "../index.html", related=[(label, "../" + h) for label, h in links])
+        if new != text:
+            atomic_write_text(page, new); changed += 1
+    return changed
+
+def history_svg(points: list[dict], metric: str, width: int = 260, height: int = 64) -> str:
+    """A small inline chart of a model's headline metric across versions: a dot per version with its 95% interval
+    (`points`: [{version, value, ci_low, ci_high}], oldest first); an SVG, so the index needs no script to draw it"""
+    pts = [p for p in points if p.get("value") is not None]
+    if len(pts) < 1: return ""
+    lows = [p["ci_low"] if p.get("ci_low") is not None else p["value"] for p in pts]
+    highs = [p["ci_high"] if p.get("ci_high") is not None else p["value"] for p in pts]
+    lo, hi = min(lows), max(highs)
+    pad = (hi - lo) * 0.1 or 0.01
+    lo, hi = lo - pad, hi + pad
+    left, right, top, bottom = 46, 12, 8, 18
+    x = lambda i: left + (width - left - right) * (0.5 if len(pts) == 1 else i / (len(pts) - 1))
+    y = lambda v: top + (height - top - bottom) * (hi - v) / (hi - lo)
+    marks = []
+    for i, (p, l, h) in enumerate(zip(pts, lows, highs)):
+        tip = html.escape(f"v{p['version']}: {metric} {p['value']:.4f} [{l:.4f}, {h:.4f}]")
+        marks.append(f'<g><title>{tip}</title><line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{y(l):.1f}" y2="{y(h):.1f}" stroke="#59636e"/>'
+                     f'<circle cx="{x(i):.1f}" cy="{y(p["value"]):.1f}" r="3.5" fill="#0969da"/>'
+                     f'<text x="{x(i):.1f}" y="{height - 4}" font-size="10" text-anchor="middle">v{p["version"]}</text></g>')
+    axis = (f'<text x="{left - 6}" y="{y(hi - pad) + 4:.1f}" font-size="10" text-anchor="end">{hi - pad:.3f}</text>'
+            f'<text x="{left - 6}" y="{y(lo + pad) + 4:.1f}" font-size="10" text-anchor="end">{lo + pad:.3f}</text>')
+    return (f'<svg class="mlbench-history" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'aria-label="{html.escape(metric)} by version">{axis}{"".join(marks)}</svg>')
+
+def model_history(entries: list[dict]) -> dict[str, tuple[str, list[dict]]]:
+    "Per model name, its headline metric's name and, per version (oldest first), the newest evaluation's value and interval"
+    out = {}
+    for e in sorted(entries, key=lambda e: e["created_at"]):
+        mv, m = _model_version(e["model"]), e.get("headline_metric")
+        if e["kind"] != "evaluation" or not mv or not m: continue
+        name, version = mv
+        metric, versions = out.setdefault(name, (m["name"], {}))
+        if m["name"] == metric: versions[version] = {"version": version, **m}
+    return {name: (metric, [v for _, v in sorted(versions.items())]) for name, (metric, versions) in out.items()}
+
+def _short(value, n: int = 16) -> str:
+    "A long identifier (a sha256) cut to `n` characters for a table cell; the whole value goes in its title"
+    text = "—" if value is None else str(value)
+    return text if len(text) <= n else text[:n] + "…"
+
 def write_index(root) -> Path:
     """Write `root/index.html` linking every report under `root`: grouped by subject (model, experiment, data set),
-    the group with the newest report first, newest first within it, each with its verdict coloured; a filter box
-    (an inline script, so it works offline) hides the rows that do not match"""
+    the group with the newest report first, newest first within it, each with its verdict coloured; a model's group
+    shows its headline metric across versions as a small chart; a filter box (an inline script, so it works offline)
+    hides the rows that do not match"""
     root = Path(root)
     esc = lambda v: html.escape("—" if v is None else str(v))
-    groups = {}
-    for e in report_entries(root): groups.setdefault(e["subject"], []).append(e)      # newest first, so are the groups
+    entries = report_entries(root)
+    groups, history = {}, model_history(entries)
+    for e in entries: groups.setdefault(e["subject"], []).append(e)      # newest first, so are the groups
     def row(e):
         status = e["status"] if e["status"] in VERDICT_COLOURS else "none"
         word = VERDICT_WORDS.get(e["kind"], {}).get(e["status"], (e["status"] or "—").upper())
-        return (f'<tr class="report"><td>{esc(e["created_at"])}</td><td><a href="{html.escape(e["href"], quote=True)}">{esc(e["kind"])}</a></td>'
+        when = (e["created_at"] or "—").replace("T", " ")[:16]
+        return (f'<tr class="report"><td class="when" title="{esc(e["created_at"])}">{esc(when)}</td>'
+                f'<td><a href="{html.escape(e["href"], quote=True)}">{esc(e["title"])}</a></td>'
                 f'<td class="status status-{status}">{esc(word)}</td><td>{esc(e["sentence"])}</td>'
-                f'<td>{esc(e["data_snapshot"])}</td><td>{esc(e["renderer"])}</td></tr>')
-    rows = "\n".join(f'<tbody class="group"><tr class="subject"><th colspan="6">{esc(subject)}</th></tr>\n'
-                     + "\n".join(row(e) for e in entries) + "</tbody>" for subject, entries in groups.items())
+                f'<td title="{esc(e["data_snapshot"])}"><code>{esc(_short(e["data_snapshot"]))}</code></td><td>{esc(e["renderer"])}</td></tr>')
+    def header(subject):
+        name = subject[len("model "):] if subject.startswith("model ") else None
+        metric, points = history.get(name, (None, []))
+        chart = (f'<div class="history">{history_svg(points, metric)}<span>{esc(metric)} by version, 95% intervals</span></div>'
+                 if points else "")
+        return f'<tr class="subject"><th colspan="6">{esc(subject)}{chart}</th></tr>'
+    rows = "\n".join(f'<tbody class="group">{header(subject)}\n' + "\n".join(row(e) for e in group) + "</tbody>"
+                     for subject, group in groups.items())
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>mlbench reports</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}}
-table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4em .8em;border-bottom:1px solid #ddd}}
-thead th{{background:#f4f4f4}}tr.subject th{{background:#fafafa;padding-top:1.2em;font-size:1.05em}}
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>mlbench reports</title>
+<style>body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;margin:2em auto;max-width:1180px;padding:0 1.2em;color:#1f2328}}
+table{{border-collapse:collapse;width:100%;table-layout:fixed}}th,td{{text-align:left;padding:.4em .7em;border-bottom:1px solid #d1d9e0;vertical-align:top;overflow-wrap:anywhere}}
+thead th{{background:#f6f8fa}}tr.subject th{{background:#fbfcfd;padding-top:1.2em;font-size:1.05em}}
+col.when{{width:9.5em}}col.title{{width:26%}}col.status{{width:8em}}col.snap{{width:11em}}col.renderer{{width:9em}}
 td.status{{font-weight:700}}{''.join(f"td.status-{s}{{color:{ink};background:{paper}}}" for s, (ink, paper) in VERDICT_COLOURS.items())}
-#filter{{font-size:1em;padding:.4em .6em;width:24em;margin:0 0 1em}}</style></head>
+div.history{{display:flex;align-items:center;gap:.8em;font-weight:400;font-size:.85em;color:#59636e;margin-top:.3em}}
+#filter{{font-size:1em;padding:.4em .6em;width:24em;max-width:100%;margin:0 0 1em}}</style></head>
 <body><h1>mlbench reports</h1><p>Every report under this folder, by what it is about, newest first. Updated {esc(utc_now())} by mlbench {esc(mlbench.__version__)}.</p>
 <input id="filter" type="search" placeholder="Filter: model, data, kind, verdict…" aria-label="Filter reports">
-<table><thead><tr><th>created</th><th>report</th><th>verdict</th><th>headline</th><th>data snapshot</th><th>renderer</th></tr></thead>
+<table><colgroup><col class="when"><col class="title"><col class="status"><col><col class="snap"><col class="renderer"></colgroup>
+<thead><tr><th>created (UTC)</th><th>report</th><th>verdict</th><th>headline</th><th>data snapshot</th><th>renderer</th></tr></thead>
 {rows or '<tbody><tr><td colspan="6">No reports yet.</td></tr></tbody>'}
 </table>
 <script>document.getElementById("filter").addEventListener("input", e => {{
@@ -411,3 +541,32 @@ td.status{{font-weight:700}}{''.join(f"td.status-{s}{{color:{ink};background:{pa
 }});</script></body></html>
 """
     return atomic_write_text(root/"index.html", page)
+
+def finish_quarto_render(
+    files: list | None = None,      # pages Quarto wrote; None: from $QUARTO_PROJECT_OUTPUT_FILES (a post-render step)
+    root=None,                      # the reports folder; None: the current directory (Quarto runs the step there)
+) -> list[Path]:
+    """The post-render step of `quarto render reports/`: make each page Quarto wrote an mlbench page (as `render_html`
+    does), record the renderer in its JSON, then link related reports and rewrite the index"""
+    import subprocess
+    root = Path(root or ".").resolve()
+    if files is None:
+        listed = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
+        if os.environ.get("QUARTO_USE_FILE_FOR_PROJECT_OUTPUT_FILES"):
+            listed = Path(os.environ["QUARTO_USE_FILE_FOR_PROJECT_OUTPUT_FILES"]).read_text()
+        files = [ln for ln in listed.splitlines() if ln.strip()]
+    quarto = find_quarto()
+    version = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip() if quarto else "unknown"
+    done = []
+    for f in files:
+        page = (root/f).resolve() if not Path(f).is_absolute() else Path(f)
+        data_path = page.with_suffix(".json")
+        if page.suffix != ".html" or not data_path.is_file(): continue
+        finish_page(page, renderer="quarto", version=version, index_href="../index.html")
+        data = json.loads(data_path.read_text())
+        data.setdefault("provenance", {})["renderer"] = f"quarto {version}"
+        atomic_write_text(data_path, dumps_json(data))
+        done.append(page)
+    link_related(root)
+    write_index(root)
+    return done

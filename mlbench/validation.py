@@ -16,7 +16,7 @@ import duckdb
 import yaml
 
 from .core import InputError, parse_yaml, parse_duration, atomic_write_text, read_text_file, yaml_number
-from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field
+from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field, input_name
 from .workspace import data_relation, relation_columns, quote_ident, column_kind, identifier_columns
 
 # %% auto #0
@@ -302,6 +302,7 @@ def _stem(source) -> str: return Path(str(source)).stem
 
 VALIDATION = register(ReportKind(
     "validation", ValidationConfig, compute_validation, verdict=validation_verdict, check=check_validation,
+    title=lambda b, p: f"Validation of {input_name(p['inputs'].get('data'))}",
     headline=lambda b: f"checks {'PASS' if b['passed'] else 'FAIL'} ({sum(c['passed'] for c in b['checks'])} of {len(b['checks'])})",
     default_out=lambda c, b: f"validation-{_stem(c.data)}-{_stem(c.expect)}", exit_on_fail=True,
     description="Check a file or table against a YAML of expectations (schema, nulls, keys, ranges, values, patterns, "
