@@ -16,11 +16,11 @@ import plotly.graph_objects as go
 
 from .core import InputError, lazy_module
 stats, optimize = lazy_module("scipy.stats"), lazy_module("scipy.optimize")   # loaded on first use
-from .protocol import Result, ReportKind, Verdict, provenance, register, workspace_field
+from .protocol import Result, ReportKind, Verdict, provenance, register, workspace_field, field_docs
 
 # %% auto #0
 __all__ = ['stats', 'optimize', 'PLAN', 'PlanConfig', 'Plan', 'solve_plan', 'power_curve', 'compute_plan', 'plan_verdict',
-           'plan_frame', 'plan_power_figure', 'assumptions_frame']
+           'plan_frame', 'plan_power_figure', 'assumptions_frame', 'plan_headline']
 
 # %% ../nbs/21_ab_design.ipynb #c005
 @dataclass
@@ -153,11 +153,23 @@ def plan_power_figure(result: Result) -> go.Figure:
     return power_curve(_plan_config(result), result.body["n_per_arm"])
 
 def assumptions_frame(result: Result) -> pd.DataFrame:
-    "Every option the plan was solved with"
-    return pd.DataFrame(list(result.body["config"].items()), columns=["setting", "value"])
+    "The assumptions the plan was solved with, in words (each option's own help); options left unset are not assumptions"
+    docs, c = field_docs(PlanConfig), result.body["config"]
+    shown = {"alpha": f"{c['alpha']:g}", "power": f"{c['power']:.0%}", "baseline": f"{c['baseline']:g}",
+             "daily_units": None if c.get("daily_units") is None else f"{c['daily_units']:,.0f}",
+             "variance_reduction": f"{c.get('variance_reduction') or 0:.0%}"}
+    rows = [(docs.get(k, k.replace("_", " ")), shown.get(k, v)) for k, v in c.items()
+            if v is not None and shown.get(k, v) is not None and k != "workspace"]
+    return pd.DataFrame(rows, columns=["assumption", "value"])
+
+def plan_headline(body: dict) -> str:
+    "The size per arm and, with a daily rate, how long that takes, in one sentence"
+    days, daily = body["days"], body["config"].get("daily_units")
+    return f"{body['n_per_arm']:,} units per arm" + (f": about {math.ceil(days - 1e-9)} days at {daily:,.0f} a day" if days and daily else "")
 
 PLAN = register(ReportKind(
-    "plan", PlanConfig, compute_plan, headline=lambda b: f"{b['n_per_arm']:,} units per arm", verdict=plan_verdict,
+    "plan", PlanConfig, compute_plan, headline=plan_headline, verdict=plan_verdict,
+    overview=('plan_frame', 'plan_power_figure'),
     title=lambda b, p: f"Experiment plan: a {b['config']['metric']} metric from {b['config']['baseline']:g}, "
                        f"detecting {b['mde']:g}" + (f" ({b['mde_relative']:+.1%})" if b.get("mde_relative") is not None else ""),
     check=PlanConfig.check, default_out=lambda config, body: f"plan-{config.metric}-{body['n_per_arm']}",

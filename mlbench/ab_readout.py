@@ -596,8 +596,11 @@ def arm_means_figure(result: Result, metric: str) -> go.Figure:
     rows = [m for m in result.body["metrics"] if m["name"] == metric]
     arms = [result.body["control"]] + [m["arm"] for m in rows]
     sides = [rows[0]["control"]] + [m["treatment"] for m in rows]
-    return (go.Figure(go.Bar(x=arms, y=[s["mean"] for s in sides], error_y=dict(type="data", array=[1.96 * (s["se"] or 0) for s in sides])))
-            .update_layout(title=f"{metric} by arm (95% intervals)", yaxis_title=metric, width=520, height=380))
+    # dots with intervals on a fitted axis (not bars from zero): arms that differ by a point of conversion stay apart
+    return (go.Figure(go.Scatter(x=arms, y=[s["mean"] for s in sides], mode="markers", marker=dict(size=10),
+                                 error_y=dict(type="data", array=[1.96 * (s["se"] or 0) for s in sides])))
+            .update_layout(title=f"{metric} by arm (95% intervals)", yaxis_title=f"{metric} (mean per unit)", xaxis_title="arm",
+                           width=520, height=380, showlegend=False))
 
 def cumulative_figure(result: Result) -> go.Figure | None:
     "Cumulative difference of the primary metric by day, with the confidence sequence"
@@ -717,6 +720,7 @@ def segments_view(result: Result) -> list:
 
 AB = register(ReportKind(
     "ab", ABReadoutConfig, compute_ab, headline=lambda b: f"decision: {b['decision']}", verdict=ab_verdict, check=check_ab,
+    overview=('decision_view', 'metrics_view'),
     title=lambda b, p: f"Experiment {input_name((p.get('inputs') or {}).get('data'))}: "
                        f"{', '.join(a for a in b['arms'] if a != b['control'])} vs {b['control']}",
     default_out=lambda c, b: f"ab-{Path(str(c.data)).stem}-{Path(str(c.metrics)).stem}",

@@ -74,4 +74,5 @@ def reliability_figure_from_tables(
     return fig.update_layout(title="Reliability diagram", xaxis_title="Mean predicted probability (bin)",
                              yaxis=dict(title="Observed positive rate", range=[0, 1]),
                              yaxis2=dict(title="Rows", overlaying="y", side="right", showgrid=False),
-                             width=700, height=480, legend=dict(x=0.02, y=0.98))
+                             width=700, height=520, legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),  # below: never on a point
+                             margin=dict(b=110))

@@ -457,10 +457,10 @@ def evaluation_verdict(body: dict) -> Verdict:
                    or [f"all {len(body['gates'])} gates pass"])
 
 def evaluation_title(body: dict, provenance: dict) -> str:
-    "Evaluation of MODEL on TABLE / SPLIT, or of a score column of a predictions file"
+    "Evaluation of MODEL on TABLE / SPLIT, or of SCORE_COLUMN in a predictions file"
     s = body["source"]
-    if s.get("model"): return f"Evaluation of {s['model']} on {s['data_table']} / {s['split']}"
-    return f"Evaluation of the scores in {Path(str(s.get('predictions_file', ''))).name}"
+    if "data_table" in s: return f"Evaluation of {s['model']} on {s['data_table']} / {s['split']}"
+    return f"Evaluation of {s.get('model') or 'the scores'} in {Path(str(s.get('predictions_file', ''))).name}"
 
 def _default_folder(config: EvaluationConfig, body: dict) -> str:
     s = body["source"]
@@ -470,6 +470,7 @@ def _default_folder(config: EvaluationConfig, body: dict) -> str:
 EVALUATION = register(ReportKind(
     "evaluation", EvaluationConfig, compute_evaluation, headline=evaluation_headline, verdict=evaluation_verdict,
     check=check_evaluation, default_out=_default_folder, exit_on_fail=True, title=evaluation_title,
+    overview=('gates_view', 'metrics_table', 'curves_view'),
     description="Score a registered model (or read scored predictions from any model) and publish evaluation.ipynb, "
                 "evaluation.json and evaluation.html: metrics with bootstrap intervals, calibration, thresholds, segments, "
                 "fairness, comparison with a baseline, SHAP explanations, error analysis and quality gates. Exit status 1 "
@@ -489,7 +490,7 @@ def summary_frame(result: Result) -> pd.DataFrame:
             ("rows evaluated", f"{b['n']:,}" + (f" ({b['missing']['target']:,} without a target left out)" if b["missing"]["target"] else "")
              + (f" ({b['missing']['score']:,} without a score left out)" if b["missing"]["score"] else ""))]
     if b["task"] == "binary":
-        rows += [("positive class", b["positive_class"] or "1"), ("positive rate", f"{b['positive_rate']:.3f}"),
+        rows += [("positive class", b["positive_class"] or "1"), ("positive rate", f"{b['positive_rate']:.1%}"),
                  ("threshold", f"{b['threshold']:g} ({b['threshold_rule']})")]
     bs = b["bootstrap"]
     rows += [("bootstrap", f"{bs['n_resamples']} resamples, seed {bs['seed']}, 95% percentile intervals"),
@@ -560,7 +561,8 @@ def roc_figure(result: Result) -> go.Figure:
                         hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>threshold %{customdata:.3f}")
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=dict(dash="dot", color="grey"))
     return fig.update_layout(title="ROC curve", xaxis_title="False positive rate", yaxis_title="True positive rate",
-                             width=640, height=480, legend=dict(x=0.45, y=0.08))
+                             width=640, height=520, legend=dict(orientation="h", yanchor="top", y=-0.16, x=0),  # below: never on a curve
+                             margin=dict(b=110))
 
 def pr_figure(result: Result) -> go.Figure:
     "Precision-recall curves of the model and the baseline, with the prevalence line"
@@ -607,11 +609,15 @@ def segment_figure(result: Result, column: str) -> go.Figure:
     k = headline_metric(result.body["task"])
     segs = [s for s in result.body["segments"] if s["column"] == column and not s["flagged"]]
     v = [s["metrics"][k] for s in segs]
-    fig = go.Figure(go.Bar(x=[s["value"] for s in segs], y=[m["value"] for m in v], text=[f"n={s['n']:,}" for s in segs],
-                           error_y=dict(type="data", symmetric=False, array=[m["ci_high"] - m["value"] for m in v],
-                                        arrayminus=[m["value"] - m["ci_low"] for m in v])))
-    fig.add_hline(y=result.body["metrics"][k]["value"], line=dict(dash="dot"), annotation_text="overall")
-    return fig.update_layout(title=f"{METRICS[k].label} by {column}", yaxis_title=METRICS[k].label, width=640, height=400)
+    # A dot and its interval per segment, on an axis fitted to the intervals: bars from zero would squash differences
+    # between values near 0.8 into a sliver; the row count goes under each label, clear of the intervals.
+    labels = [f"{s['value']}<br>n={s['n']:,}" for s in segs]
+    fig = go.Figure(go.Scatter(x=labels, y=[m["value"] for m in v], mode="markers", marker=dict(size=9), name=METRICS[k].label,
+                               error_y=dict(type="data", symmetric=False, array=[m["ci_high"] - m["value"] for m in v],
+                                            arrayminus=[m["value"] - m["ci_low"] for m in v])))
+    fig.add_hline(y=result.body["metrics"][k]["value"], line=dict(dash="dot"), annotation_text="overall", annotation_position="top left")
+    return fig.update_layout(title=f"{METRICS[k].label} by {column} (95% intervals)", yaxis_title=METRICS[k].label,
+                             xaxis_title=column, width=640, height=420, showlegend=False)
 
 def segments_view(result: Result) -> list:
     "Every metric per segment, and the headline metric per segment of each column"

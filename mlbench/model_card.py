@@ -200,6 +200,7 @@ def reproducibility_frame(result: Result) -> pd.DataFrame:
 
 MODEL_CARD = register(ReportKind(
     "model_card", CardConfig, compute_card, headline=card_headline, verdict=card_verdict, check=check_card,
+    overview=('identity_frame', 'evaluation_view'),
     title=lambda b, p: f"Model card of {b['model']['ref']}",
     default_out=lambda c, b: f"model_card-{b['model']['name']}-v{b['model']['version']}",
     description="Publish model_card.ipynb, model_card.json and model_card.html: purpose and limits (from --card-info), "

@@ -235,6 +235,7 @@ class Result:
     kind: str                       # a registered report kind
     body: dict                      # the kind's keys of KIND.json, in reading order
     provenance: dict                # see `provenance`
+    config: object = field(default=None, repr=False, compare=False)  # the Config it was computed from, when known (not in the JSON)
 
     @property
     def spec(self) -> ReportKind: return report_kind(self.kind)
@@ -263,6 +264,21 @@ class Result:
     def get(self, path: str):
         "The value at `path` in the contract, e.g. `metrics.roc_auc.ci_low` or `metrics[name=latency].guardrail_status`"
         return resolve_path(self.to_dict(), path)
+
+    def overview(self) -> list:
+        "What the kind's `overview` views show of this result: the key tables and charts, for a notebook"
+        module = sys.modules[self.spec.compute.__module__]
+        return [getattr(module, name)(self) for name in self.spec.overview]
+
+    def _repr_html_(self) -> str:
+        "In a notebook: the title, the verdict box and the key tables (`display(result)` draws the charts too)"
+        from mlbench.reports import result_html
+        return result_html(self)
+
+    def _ipython_display_(self):
+        "In IPython and Jupyter: the title, the verdict box, the key tables and the charts, inline"
+        from mlbench.reports import show_result
+        show_result(self)
 
 def load_result(
     path,                  # a KIND.json written by mlbench
@@ -331,6 +347,7 @@ class ReportKind:
     description: str = ""          # the paragraph of `mlbench COMMAND --help`
     exit_on_fail: bool = False     # the command exits 1 when the verdict fails (a gate), else 0
     title: Callable | None = None  # (body, provenance) -> the page title with its subject; None: the kind's name
+    overview: tuple = ()           # names of the module's views a notebook shows of a result (`Result.overview`)
 
     @property
     def command(self) -> str: return KINDS[self.name].command

@@ -22,9 +22,10 @@ from .render import render_html, set_front_matter, finish_page, add_back_link, f
 # %% auto #0
 __all__ = ['REPORT_ENGINES', 'OMIT', 'VERDICT_COLOURS', 'VERDICT_WORDS', 'DEFAULT_REPORTS', 'template_path',
            'template_parameters', 'run_cell', 'ReportResult', 'omit_sections', 'prepare_for_render', 'run_report',
-           'format_cell', 'html_table', 'html_text', 'provenance_frame', 'require_mlbench', 'FigureEmbedder',
-           'summary_box', 'reports_root', 'publish', 'report_headline', 'report_entries', 'related_reports',
-           'link_related', 'history_svg', 'model_history', 'write_index', 'finish_quarto_render']
+           'format_cell', 'format_p', 'format_share', 'column_formatter', 'html_table', 'html_text', 'provenance_frame',
+           'require_mlbench', 'FigureEmbedder', 'summary_box', 'result_html', 'show_result', 'reports_root', 'publish',
+           'publish_result', 'report_headline', 'report_entries', 'related_reports', 'link_related', 'history_svg',
+           'model_history', 'write_index', 'finish_quarto_render']
 
 # %% ../nbs/41_reports.ipynb #c005
 def template_path(kind: str) -> Path:
@@ -255,10 +256,31 @@ def format_cell(value, digits: int = 4) -> str:
     if isinstance(value, dict): return ", ".join(f"{k}: {format_cell(v, digits)}" for k, v in value.items()) or "—"
     return str(value)
 
+_SHARE_COLUMN = re.compile(r"(^|[\s_])(rate|share|coverage|percent)s?($|[\s_])", re.I)
+_P_COLUMN = re.compile(r"(^|[\s_])p[\s_-]?values?($|[\s_])|^p$", re.I)
+
+def format_p(value) -> str:
+    "A p-value as readers expect it: three decimals, or `< 0.001`"
+    if not isinstance(value, (float, int, np.floating, np.integer)) or isinstance(value, bool) or math.isnan(value): return format_cell(value)
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+def format_share(value) -> str:
+    "A rate or share in [0, 1] as a percentage with one decimal"
+    if not isinstance(value, (float, np.floating)) or math.isnan(value) or not 0 <= value <= 1: return format_cell(value)
+    return f"{value:.1%}"
+
+def column_formatter(name, digits: int = 4):
+    "How a column's cells read, by what its name says it holds: p-values, rates and shares as percentages, else `format_cell`"
+    name = str(name)
+    if _P_COLUMN.search(name): return format_p
+    if _SHARE_COLUMN.search(name): return format_share
+    return lambda v: format_cell(v, digits)
+
 def html_table(df: pd.DataFrame, *, digits: int = 4, index: bool = False):
-    "An escaped HTML table of `df`, every cell through `format_cell`, for display in a report"
+    "An escaped HTML table of `df`, each column formatted by its meaning (`column_formatter`), for display in a report"
     from IPython.display import HTML
-    shown = df.astype(object).map(lambda v: format_cell(v, digits))
+    shown = df.astype(object).copy()
+    for col in shown.columns: shown[col] = shown[col].map(column_formatter(col, digits))
     if index and not isinstance(df.index, pd.MultiIndex): shown.index = df.index.map(lambda v: format_cell(v, digits))
     return HTML(shown.to_html(index=index, escape=True, border=0, classes="mlbench-table"))
 
@@ -281,7 +303,9 @@ def require_mlbench(minimum: str):
         raise ReportError(f"this template needs mlbench>={minimum}; installed is {mlbench.__version__}. Upgrade mlbench.")
 
 class FigureEmbedder:
-    "Display what views return; plotly figures as HTML without plotly.js (the renderer puts it in once, compressed)"
+    """Display what views return; plotly figures as HTML without plotly.js (the renderer puts it in once, compressed),
+    or, with `native=True` (a live notebook), as figures that Jupyter's own plotly renderer draws"""
+    def __init__(self, native: bool = False): self.native = native
     def html(self, fig) -> str:
         "The figure's HTML: a div and the script that draws it"
         return fig.to_html(include_plotlyjs=False, full_html=False, config={"displaylogo": False})
@@ -290,7 +314,7 @@ class FigureEmbedder:
         from IPython.display import HTML, display
         if isinstance(item, (list, tuple)):
             for x in item: self(x)
-        elif hasattr(item, "to_html") and hasattr(item, "layout"): display(HTML(self.html(item)))
+        elif hasattr(item, "to_html") and hasattr(item, "layout"): display(item if self.native else HTML(self.html(item)))
         elif isinstance(item, pd.DataFrame): display(html_table(item, index=not isinstance(item.index, pd.RangeIndex)))
         elif isinstance(item, Heading): display(html_text(item, "h4"))
         elif isinstance(item, NotApplicable): display(html_text(item), metadata=OMIT)
@@ -318,6 +342,27 @@ def summary_box(result: Result):
                 f'<p class="mlbench-headline" style="font-size:1.1em;margin:0.4em 0">{html.escape(result.headline())}</p>'
                 + (f'<ul style="margin:0.3em 0">{items}</ul>' if items else "")
                 + (f'<p style="margin:0;color:#555">and {more} more below.</p>' if more > 0 else "") + "</div>")
+
+def result_html(result: Result) -> str:
+    """A result as one HTML fragment for a notebook: its title, the summary box and the key tables of its kind's
+    `overview` (charts need a live notebook: `show_result`, or publish the report)"""
+    parts = [f'<h3 class="mlbench-result-title">{html.escape(result.title())}</h3>', summary_box(result).data]
+    def add(item):
+        if isinstance(item, (list, tuple)):
+            for x in item: add(x)
+        elif isinstance(item, pd.DataFrame): parts.append(html_table(item, index=not isinstance(item.index, pd.RangeIndex)).data)
+        elif isinstance(item, Heading): parts.append(html_text(item, "h4").data)
+        elif isinstance(item, str) and not isinstance(item, NotApplicable): parts.append(html_text(item).data)
+    for item in result.overview(): add(item)
+    return "\n".join(parts)
+
+def show_result(result: Result):
+    "Display a result in a live notebook: title, summary box, and its overview's tables and charts (charts as plotly figures)"
+    from IPython.display import display
+    show = FigureEmbedder(native=True)
+    show(Heading(result.title()))
+    display(summary_box(result))
+    for item in result.overview(): show(item)
 
 # %% ../nbs/41_reports.ipynb #c013
 DEFAULT_REPORTS = Path("reports")
@@ -361,13 +406,27 @@ def publish(
         say(f"{kind}: computing the readout", progress)
         result = spec.compute(config, progress=progress)
         result.provenance["command"] = command_line(spec.command, config)
-        out = Path(out) if out else reports_root(root)/_folder_name(spec.default_out(config, result.body))
-        published = run_report(result, out, renderer=renderer, progress=progress, index_href="../index.html")
-        say(f"{kind}: updating the reports index and the links between related reports", progress)
-        write_index(out.resolve().parent)      # the index sits beside the report folder: the page links back to it
-        link_related(out.resolve().parent)
+        result.config = config
+        published = publish_result(result, out=out, root=root, renderer=renderer, progress=progress)
         run.update(snapshot_id=result.provenance.get("data_snapshot"), model=result.provenance.get("model"),
                    outputs={"html": str(published.html), "json": str(published.json), "verdict": result.verdict().status})
+    return published
+
+def publish_result(
+    result: Result,                 # a computed result, e.g. `mlbench.evaluate(...)` in a notebook
+    *, out=None,                    # report folder; None: reports root / the kind's default name
+    root=None,                      # reports root; None: $MLBENCH_REPORTS or reports/
+    renderer: str = "auto",         # see `mlbench.render.render_html`
+    progress: bool = False,         # say each step on stderr
+) -> ReportResult:
+    "Publish a result already computed as a report beside the others: its template, HTML and JSON; the index and links updated"
+    spec = report_kind(result.kind)
+    name = spec.default_out(result.config, result.body) if result.config is not None else f"{result.kind}-{result.provenance.get('created_at', '')}"
+    out = Path(out) if out else reports_root(root)/_folder_name(name)
+    published = run_report(result, out, renderer=renderer, progress=progress, index_href="../index.html")
+    say(f"{result.kind}: updating the reports index and the links between related reports", progress)
+    write_index(out.resolve().parent)      # the index sits beside the report folder: the page links back to it
+    link_related(out.resolve().parent)
     return published
 
 def report_headline(data: dict) -> str:

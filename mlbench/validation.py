@@ -302,6 +302,7 @@ def _stem(source) -> str: return Path(str(source)).stem
 
 VALIDATION = register(ReportKind(
     "validation", ValidationConfig, compute_validation, verdict=validation_verdict, check=check_validation,
+    overview=('checks_frame',),
     title=lambda b, p: f"Validation of {input_name(p['inputs'].get('data'))}",
     headline=lambda b: f"checks {'PASS' if b['passed'] else 'FAIL'} ({sum(c['passed'] for c in b['checks'])} of {len(b['checks'])})",
     default_out=lambda c, b: f"validation-{_stem(c.data)}-{_stem(c.expect)}", exit_on_fail=True,

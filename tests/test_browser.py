@@ -43,7 +43,7 @@ def test_evaluation_page_draws_offline(browser, demo):
         assert drawn >= 1, f"chart {i} drew no traces"
     roc = plots.nth(0)
     assert roc.locator("g.scatterlayer path.js-line").count() >= 3, "the ROC chart draws model, baseline and chance"
-    assert page.locator("h1").first.inner_text() == "Model evaluation"
+    assert page.locator("h1").first.inner_text() == "Evaluation of churn_xgb:1 on customers / test"
     assert "Rendered by nbconvert" in page.locator("footer.mlbench-renderer").inner_text()
     page.close()
 
@@ -51,7 +51,7 @@ def test_evaluation_page_draws_offline(browser, demo):
 def test_model_card_opens_offline(browser, demo):
     page, errors, requests = open_offline(browser, demo["reports"]/"model_card-churn_xgb-v2"/"model_card.html")
     assert errors == [] and all(u.startswith(("file:", "data:")) for u in requests)
-    assert page.locator("h1").first.inner_text() == "Model card"
+    assert page.locator("h1").first.inner_text() == "Model card of churn_xgb:2"
     assert "Rank active subscribers" in page.content()
     page.close()
 
@@ -72,6 +72,9 @@ def test_index_links_the_report(browser, demo):
     page.fill("#filter", "churn_xgb:1")                    # the filter box, offline: only that model's group stays
     visible = [t for t in page.locator("tr.report").all_inner_texts() if t.strip()]
     assert page.locator("tr.report:visible").count() == 1 and page.locator("tbody.group:visible").count() == 1, visible
+    # the model's group shows its headline metric across versions: a dot and an interval per version
+    history = page.locator("tbody.group:visible svg.mlbench-history")
+    assert history.count() == 1 and history.locator("circle").count() == 2 and "roc_auc" in history.locator("title").first.text_content()
     page.fill("#filter", "")
     assert page.locator("tr.report:visible").count() == 7
     link = page.locator('a[href="evaluation-churn_xgb-v1/evaluation.html"]')
@@ -81,12 +84,33 @@ def test_index_links_the_report(browser, demo):
     page.close()
 
 
+SHOTS = Path(os.environ.get("MLBENCH_SCREENSHOTS", Path(__file__).resolve().parents[1]/"build"/"screenshots"))
+TITLES = {"evaluation-churn_xgb-v1": "Evaluation of churn_xgb:1 on customers / test",
+          "evaluation-churn_xgb-v2": "Evaluation of churn_xgb:2 on customers / test",
+          "model_card-churn_xgb-v2": "Model card of churn_xgb:2",
+          "plan-checkout": "Experiment plan: a proportion metric from 0.1, detecting 0.015 (+15.0%)",
+          "ab-checkout": "Experiment experiment_events.parquet: treatment vs control",
+          "validation-customers": "Validation of customers",
+          "drift-customers": "Drift of customers_current.parquet against customers"}
+RELATED = {"evaluation-churn_xgb-v1": {"evaluation-churn_xgb-v2"}, "evaluation-churn_xgb-v2": {"evaluation-churn_xgb-v1", "model_card-churn_xgb-v2"},
+           "model_card-churn_xgb-v2": {"evaluation-churn_xgb-v2"}, "validation-customers": {"drift-customers"},
+           "drift-customers": {"validation-customers"}, "plan-checkout": set(), "ab-checkout": set()}
+
+
 def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
-    "Each demo page starts with the summary box (verdict coloured, headline) and links back to the index beside it"
+    """Each demo page, at 1280 px: its title names the subject, the summary box (verdict coloured, headline) comes before
+    any table or chart, it links back to the index and to its related reports, has a contents line, one font family,
+    no table or chart wider than the page, and no raw Python value in a table. A screenshot of each is kept in
+    build/screenshots/ (not committed) for a person to look at."""
     pages = sorted(demo["reports"].glob("*/*.html"))
     assert len(pages) == 7, pages          # evaluation x 2, model card, plan, experiment, validation, drift
+    SHOTS.mkdir(parents=True, exist_ok=True)
     for path in pages:
         page, errors, _ = open_offline(browser, path)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        folder = path.parent.name
+        assert page.locator("h1").first.inner_text() == TITLES[folder], folder
+        assert page.title() == TITLES[folder], folder
         box = page.locator(".mlbench-summary")
         assert box.count() == 1 and errors == [], (path, errors)
         status = box.get_attribute("class").split("mlbench-")[-1]
@@ -103,8 +127,19 @@ def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
         cells = [c for c in page.locator("table td").all_inner_texts() if not c.startswith("mlbench ")]  # commands verbatim
         raw = [c for c in cells if re.fullmatch(r"True|False|None|nan|NaN|\[\]|\{\}|-?\d{2,}\.0{4,}|.*\d\.0*[1-9]\d{6,}.*", c.strip())]
         assert raw == [], (path, raw[:5])                 # numbers formatted for readers, no raw Python values
-        back = page.locator("nav.mlbench-nav a")
+        back = page.locator("nav.mlbench-nav a").first
         assert back.get_attribute("href") == "../index.html" and (path.parent/"../index.html").resolve().is_file(), path
+        related = {h.split("/")[1] for h in page.locator("nav.mlbench-nav a.mlbench-related").evaluate_all("as => as.map(a => a.getAttribute('href'))")}
+        assert related == RELATED[folder], (folder, related)
+        assert all((path.parent/"..").joinpath(folder, "x").parent.is_dir() for folder in related)
+        sections = page.locator("h2").count()
+        assert sections < 2 or page.locator("nav.mlbench-toc a").count() == sections, folder
+        fonts = set(page.evaluate("() => [...document.querySelectorAll('h1, h2, p, td, th, li, nav')].map(e => getComputedStyle(e).fontFamily)"))
+        assert len(fonts) == 1 and "system-ui" in fonts.pop(), folder
+        wide = page.evaluate("() => [...document.querySelectorAll('table, .js-plotly-plot')].filter(e => e.getBoundingClientRect().right > 1280).length")
+        assert wide == 0 and page.evaluate("document.documentElement.scrollWidth") <= 1280, folder
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS/f"{folder}.png"), full_page=True)
         page.close()
 
 
@@ -175,3 +210,25 @@ def test_no_pickle_or_eval_on_user_input():
     # it takes a template's code, never data (the template reads the result JSON with json.loads)
     template_runner = [h for h in hits if h.startswith("reports.py:") and "exec(compile(tree, name, \"exec\"), namespace)" in h]
     assert len(template_runner) == 1 and hits == template_runner, hits
+
+
+def test_regression_report_leaves_out_the_classifier_sections(browser, tmp_path):
+    "A regression's page has no calibration, thresholds or fairness section, and its contents line does not list them"
+    import numpy as np, pandas as pd
+    from mlbench.reports import publish
+    from mlbench.evaluation import EvaluationConfig
+    rng = np.random.default_rng(3)
+    y = rng.gamma(2.0, 50.0, 3_000)
+    pd.DataFrame({"spend": y, "forecast": y + rng.normal(0, 20, y.size), "region": rng.choice(["north", "south"], y.size)}
+                 ).to_parquet(tmp_path/"forecasts.parquet")
+    html_path = publish("evaluation", EvaluationConfig(predictions=str(tmp_path/"forecasts.parquet"), target="spend", score="forecast",
+                                                       segments=["region"], sensitive=["region"], n_resamples=50,
+                                                       workspace=str(tmp_path/"none.duckdb")),
+                        out=tmp_path/"reports"/"regression", renderer="nbconvert", progress=False).html
+    page, errors, _ = open_offline(browser, html_path)
+    headings = [h.replace("¶", "").strip() for h in page.locator("h2").all_inner_texts()]
+    assert errors == [] and "Metrics" in headings and "Segments" in headings, headings
+    assert not {"Calibration", "Thresholds", "Fairness"} & set(headings), headings
+    assert [t.strip() for t in page.locator("nav.mlbench-toc a").all_inner_texts()] == headings
+    assert page.locator("h1").first.inner_text() == "Evaluation of forecast in forecasts.parquet"
+    page.close()
