@@ -8,12 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup browser demo test sync-check lint nbtest pytest export bench bench-evidently clean
+.PHONY: help setup browser demo test sync-check lint nbtest pytest export bench bench-evidently clean lab docs
 
 help:
 	@echo "make demo    set up .venv and run 'mlbench demo' (data -> model -> reports/index.html)"
 	@echo "make test    set up .venv and Chromium, then run every test"
 	@echo "make export  regenerate mlbench/ from nbs/ (nbdev-export) and clean the notebooks"
+	@echo "make lab     JupyterLab on this environment, opening nbs/getting_started.ipynb (the demo, step by step)"
+	@echo "make docs    execute nbs/ and render it to an offline documentation site in _docs/ (open _docs/index.html)"
 	@echo "make bench   run the benchmarks in bench/ (lines starting TARGET: each figure beside its target)"
 	@echo "make bench-evidently  drift at 1M rows beside Evidently's drift preset (own venv: .venv-evidently)"
 
@@ -34,6 +36,18 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null; \
 	fi
 	@"$(CHROMIUM)" --version
+
+# JupyterLab on the project's environment, with its kernel registered in .venv (as root, JupyterLab needs --allow-root).
+LAB_PORT ?= 8888
+lab: $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (mlbench)" >/dev/null
+	$(BIN)/jupyter lab --notebook-dir=nbs --port=$(LAB_PORT) $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
+	  $(LAB_ARGS) nbs/getting_started.ipynb
+
+# Every notebook executed in a kernel and rendered (Quarto when on PATH, else nbconvert) to _docs/, offline.
+docs: $(STAMP)
+	$(BIN)/python -c "import glob; from mlbench.render import render_site; \
+	  print(render_site(sorted(p for p in glob.glob('nbs/*.ipynb') if not p.split('/')[-1].startswith('_')), '_docs'))"
 
 demo: $(STAMP)
 	@start=$$(date +%s); $(BIN)/mlbench demo; echo "make demo: $$(( $$(date +%s) - start )) s"

@@ -26,9 +26,9 @@ from .workspace import (data_relation, relation_columns, quote_ident, quote_lite
 # %% auto #0
 __all__ = ['stats', 'distance', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA',
            'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig',
-           'deciles_from_ranks', 'severity', 'compare_relations', 'drift_headline', 'run_drift', 'distribution_figure',
-           'windows_figure', 'check_drift', 'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame',
-           'drifted_view', 'windows_view', 'performance_view']
+           'deciles_from_ranks', 'severity', 'no_duckdb_progress_bar', 'compare_relations', 'drift_headline',
+           'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift', 'drift_verdict',
+           'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -214,10 +214,15 @@ def _compare_column(con, ref: str, cur: str, col: str, kinds: tuple, types: tupl
         else: row["drifted"] = row["psi"] > config.psi_threshold
     return row
 
+def no_duckdb_progress_bar(con):
+    """Turn DuckDB's own progress bar off (mlbench shows its own, per column). In a Jupyter kernel it is off already,
+    and DuckDB refuses to change the setting at all there without ipywidgets: so set it only when it is on"""
+    if con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]: con.execute("SET enable_progress_bar = false")
+
 def _on_cursor(cursor, fn, *args):
     "Run `fn(cursor, *args)` on `cursor` (a DuckDB connection of its own to the same database, made in the calling thread), then close it"
     try:
-        cursor.execute("SET enable_progress_bar = false")
+        no_duckdb_progress_bar(cursor)
         return fn(cursor, *args)
     finally: cursor.close()
 
@@ -299,7 +304,7 @@ def _limit_memory(con, memory_limit: str, spill_dir: str):
         raise InputError(f"--memory-limit {memory_limit!r} is too small: DuckDB needs at least 64MB to compare columns")
     con.execute(f"SET temp_directory = {quote_literal(spill_dir)}")
     con.execute("SET preserve_insertion_order = false")
-    con.execute("SET enable_progress_bar = false")      # mlbench shows its own bar, per column
+    no_duckdb_progress_bar(con)
 
 def run_drift(reference: str, current: str, *, columns=None, prediction: str | None = None, target: str | None = None,
               time: str | None = None, window: str | None = None, config: DriftConfig | None = None, workspace=None,

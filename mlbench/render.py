@@ -18,7 +18,7 @@ from .core import ReportError, InputError, atomic_path, utc_now
 # %% auto #0
 __all__ = ['RENDERERS', 'strip_remote_assets', 'remote_references', 'RenderResult', 'stamp_renderer', 'nav_html', 'add_back_link',
            'house_css', 'house_style', 'add_toc', 'embed_plotly', 'find_quarto', 'front_matter', 'set_front_matter',
-           'quarto_settings', 'quarto_error', 'render_html', 'finish_page']
+           'quarto_settings', 'quarto_error', 'render_html', 'render_site', 'finish_page']
 
 # %% ../nbs/40_render.ipynb #c005
 _REMOTE_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>\s*""", re.I)
@@ -157,12 +157,12 @@ def set_front_matter(nb, **values):
     else: raw.source = text
     return nb
 
-def _render_nbconvert(nb_path: Path, dest: Path) -> str:
+def _render_nbconvert(nb_path: Path, dest: Path, code: bool = False) -> str:
     import nbconvert, nbformat
     from nbconvert import HTMLExporter
     try: nb = nbformat.read(nb_path, as_version=4)
     except nbformat.reader.NotJSONError as e: raise InputError(f"{nb_path} is not a notebook: {e}") from e
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+    exporter = HTMLExporter(template_name="lab", exclude_input=not code, exclude_input_prompt=True,
                             exclude_output_prompt=True, exclude_raw=True, embed_images=True,
                             require_js_url="", mathjax_url="", jquery_url="")
     title = str(front_matter(nb).get("title") or nb_path.stem)
@@ -186,14 +186,14 @@ def quarto_error(output: str) -> str:
     lines = [ln.strip() for ln in _ANSI.sub("", output).splitlines() if ln.strip()]
     return next((ln for ln in lines if "ERROR" in ln), lines[-1] if lines else "no output")
 
-def _render_quarto(nb_path: Path, dest: Path, quarto: str) -> str:
+def _render_quarto(nb_path: Path, dest: Path, quarto: str, code: bool = False) -> str:
     version = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="mlbench-quarto-") as work:
         src = Path(work)/nb_path.name
         shutil.copy2(nb_path, src)
         (Path(work)/"_quarto.yml").write_text(quarto_settings(), encoding="utf-8")
         cmd = [quarto, "render", src.name, "--to", "html", "--no-execute", "-M", "embed-resources:true",
-               "-M", "echo:false", "--output", f"{src.stem}.html"]
+               "-M", f"echo:{str(code).lower()}", "--output", f"{src.stem}.html"]
         env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"} | _NO_NETWORK
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work, env=env)
         out = src.with_suffix(".html")
@@ -208,6 +208,7 @@ def render_html(
     dest=None,                      # HTML path; None: beside the notebook
     *, renderer: str = "auto",      # auto (Quarto when on PATH), quarto or nbconvert
     index_href: str | None = None,  # relative link to the reports index, put at the top of the page
+    code: bool = False,             # show code cells (documentation) or only their outputs (reports)
 ) -> RenderResult:
     "Render an executed notebook to one self-contained, offline HTML page"
     nb_path = Path(nb_path)
@@ -218,10 +219,52 @@ def render_html(
     if renderer == "quarto" and quarto is None:
         raise InputError("renderer 'quarto' asked for but `quarto` is not on PATH; install Quarto or use --renderer nbconvert")
     use = "quarto" if renderer in ("auto", "quarto") and quarto else "nbconvert"
-    version = _render_quarto(nb_path, dest, quarto) if use == "quarto" else _render_nbconvert(nb_path, dest)
+    version = _render_quarto(nb_path, dest, quarto, code) if use == "quarto" else _render_nbconvert(nb_path, dest, code)
     rendered_at = utc_now()
     finish_page(dest, renderer=use, version=version, rendered_at=rendered_at, index_href=index_href)
     return RenderResult(dest, use, version, rendered_at)
+
+def _doc_notebook(nb):
+    "A notebook as documentation: hidden cells (`#| hide`) dropped, nbdev's directives taken out of the code shown"
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and re.match(r"\s*#\|\s*hide\b", c.source))]
+    for c in nb.cells:
+        if c.cell_type == "code": c.source = re.sub(r"^#\|.*\n?", "", c.source, flags=re.M)
+    heading = next((re.match(r"#\s+(.+)", c.source) for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")), None)
+    summary = next((re.search(r"^>\s*(.+)$", c.source, re.M) for c in nb.cells if c.cell_type == "markdown" and re.search(r"^>", c.source, re.M)), None)
+    return (heading.group(1).strip() if heading else None), (summary.group(1).strip() if summary else "")
+
+def render_site(
+    notebooks,                      # notebook paths, in reading order
+    dest,                           # the site's folder
+    *, execute: bool = True,        # run each first, in a Jupyter kernel, in its own folder (as nbdev-test does)
+    renderer: str = "auto",         # quarto when on PATH, else nbconvert
+    timeout: int = 900,             # seconds a cell may take
+    progress: bool = True,          # a line per notebook
+) -> Path:
+    """Documentation as an offline site: each notebook (executed, hidden cells dropped, code shown) becomes `NAME.html`,
+    named as nbdev names its module (`40_render.ipynb` -> `render.html`, where module docstrings point), plus an index"""
+    import nbformat
+    from nbclient import NotebookClient
+    from mlbench.core import progress_bar
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for path in progress_bar([Path(p) for p in notebooks], desc="docs", unit="notebook", enabled=progress):
+        nb = nbformat.read(path, as_version=4)
+        if execute: NotebookClient(nb, kernel_name="python3", timeout=timeout, resources={"metadata": {"path": str(path.parent)}}).execute()
+        title, summary = _doc_notebook(nb)
+        set_front_matter(nb, title=title or path.stem)
+        name = re.sub(r"^\d+[a-z]?_", "", path.stem)
+        with tempfile.TemporaryDirectory() as work:
+            nbformat.write(nb, Path(work)/f"{name}.ipynb")
+            render_html(Path(work)/f"{name}.ipynb", dest/f"{name}.html", renderer=renderer, index_href="index.html", code=True)
+        pages.append((name, title or path.stem, summary))
+    items = "\n".join(f'<li><a href="{html.escape(n, quote=True)}.html">{html.escape(t)}</a> — {html.escape(s)}</li>' for n, t, s in pages)
+    index = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>mlbench documentation</title>'
+             f'<style>{house_css()}</style></head><body><main class="mlbench-page"><h1>mlbench documentation</h1>'
+             f'<p>Every module of mlbench is a notebook: its code, prose, examples and tests, executed. Read them in this order.</p>'
+             f'<ol>{items}</ol></main></body></html>\n')
+    with atomic_path(dest/"index.html") as tmp: tmp.write_text(index, encoding="utf-8")
+    return dest/"index.html"
 
 def finish_page(
     path,                           # an HTML page Quarto or nbconvert wrote
