@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup browser demo test sync-check lint nbtest pytest export bench bench-evidently clean lab docs
+.PHONY: help setup browser demo test sync-check lint nbtest pytest export bench bench-evidently clean lab docs test-quarto
 
 help:
 	@echo "make demo    set up .venv and run 'mlbench demo' (data -> model -> reports/index.html)"
@@ -80,6 +80,11 @@ pytest: $(STAMP) browser
 
 test: sync-check lint nbtest pytest
 
+# Opt-in: the Quarto path with a real Quarto on PATH (not installable here; `make test` uses a stand-in).
+test-quarto: $(STAMP) browser
+	@command -v quarto >/dev/null || { echo "make test-quarto: quarto is not on PATH (https://quarto.org/docs/get-started/)"; exit 2; }
+	MLBENCH_QUARTO_TESTS=1 $(BIN)/pytest -q tests/quarto
+
 # Each figure of issue 13 prints as a line starting TARGET, with its target and met/MISSED (make bench | grep TARGET).
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
@@ -87,6 +92,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_evaluate.py
 	$(BIN)/python bench/bench_ab.py
 	$(BIN)/python bench/bench_drift.py
+	$(BIN)/python bench/bench_pages.py
 
 # Evidently 0.7 imports only with pandas < 3 and plotly < 6, which mlbench does not use: it gets a venv of its own.
 EVIDENTLY_VENV := .venv-evidently

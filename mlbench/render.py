@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/render.html.md"""
 
 # %% ../nbs/40_render.ipynb #c002
 from __future__ import annotations
-import base64, functools, gzip, html, os, re, shutil, subprocess, tempfile
+import base64, functools, gzip, html, json, os, re, shutil, subprocess, tempfile
 from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,7 +228,13 @@ def _doc_notebook(nb):
     "A notebook as documentation: hidden cells (`#| hide`) dropped, nbdev's directives taken out of the code shown"
     nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and re.match(r"\s*#\|\s*hide\b", c.source))]
     for c in nb.cells:
-        if c.cell_type == "code": c.source = re.sub(r"^#\|.*\n?", "", c.source, flags=re.M)
+        if c.cell_type != "code": continue
+        c.source = re.sub(r"^#\|.*\n?", "", c.source, flags=re.M)
+        for o in c.get("outputs", []):         # a live kernel's plotly figures, as HTML the page can draw offline
+            fig = o.get("data", {}).get("application/vnd.plotly.v1+json")
+            if fig and "text/html" not in o["data"]:
+                import plotly.io as pio
+                o["data"]["text/html"] = pio.to_html(pio.from_json(json.dumps(fig)), include_plotlyjs=False, full_html=False)
     heading = next((re.match(r"#\s+(.+)", c.source) for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")), None)
     summary = next((re.search(r"^>\s*(.+)$", c.source, re.M) for c in nb.cells if c.cell_type == "markdown" and re.search(r"^>", c.source, re.M)), None)
     return (heading.group(1).strip() if heading else None), (summary.group(1).strip() if summary else "")

@@ -19,7 +19,7 @@ from pathlib import Path
 args = sys.argv[1:]
 if args == ["--version"]:
     print("1.7.34"); sys.exit(0)
-Path("CALLS").open("a").write(json.dumps({"args": args, "cwd": str(Path.cwd())}) + "\n")
+Path("CALLS").open("a").write(json.dumps({"args": args, "cwd": str(Path.cwd()), "project_file": Path("_quarto.yml").is_file()}) + "\n")
 if "FAIL" in Path("MODE").read_text():
     print("ERROR: pandoc exited with code 1", file=sys.stderr); sys.exit(1)
 nb = Path(args[1])
@@ -57,6 +57,7 @@ def test_quarto_is_used_when_on_path_and_its_cdn_tags_are_stripped(demo, fake_qu
     (call,) = [json.loads(line) for line in calls.read_text().splitlines()]
     args = call["args"]
     assert args[:4] == ["render", "evaluation.ipynb", "--to", "html"] and "--no-execute" in args
+    assert call["project_file"], "mlbench's own renders get the package's _quarto.yml (layout options) beside the notebook"
     assert ["-M", "embed-resources:true"] == args[args.index("-M"):args.index("-M") + 2]
     page = dest.read_text()
     assert "cdnjs" not in page and "define('jquery'" not in page
@@ -76,7 +77,10 @@ def test_a_failing_quarto_is_one_line_and_leaves_nothing(demo, fake_quarto, tmp_
 def test_quarto_project_file_renders_executed_notebooks_without_executing():
     cfg = yaml.safe_load((ROOT/"reports"/"_quarto.yml").read_text())
     assert set(cfg) == {"project", "format", "execute"}
-    assert cfg["project"]["type"] == "default"
+    assert cfg["project"]["type"] == "default" and cfg["project"]["post-render"] == "_finish.py"
+    assert (ROOT/"reports"/"_finish.py").is_file()
+    own = yaml.safe_load((ROOT/"mlbench"/"templates"/"_quarto.yml").read_text())
+    assert own["format"] == cfg["format"] and cfg["format"]["html"]["page-layout"] == "full"
     assert "*/*.ipynb" in cfg["project"]["render"] and "!*/*.failed.ipynb" in cfg["project"]["render"]
     assert cfg["format"]["html"]["embed-resources"] is True
     assert cfg["execute"] == {"enabled": False, "echo": False, "warning": False}
@@ -94,3 +98,26 @@ def test_template_front_matter_and_parameters(kind):
     import papermill
     declared = [line.split(":")[0] for line in "".join(params["source"]).splitlines() if line.strip()]
     assert list(papermill.inspect_notebook(str(path))) == declared, "papermill must parse every parameter line"
+
+
+def test_quarto_render_reports_post_render_step_makes_mlbench_pages(demo, fake_quarto, tmp_path):
+    """`quarto render reports/` writes Quarto's pages (CDN tags in, no stamp); its post-render step, reports/_finish.py,
+    run as Quarto runs it (the project folder as working directory, the pages listed in QUARTO_PROJECT_OUTPUT_FILES),
+    turns them into mlbench's offline pages and rewrites the index"""
+    import shutil
+    reports = tmp_path/"reports"
+    shutil.copytree(demo["report"], reports/"evaluation-churn_xgb-v1")
+    shutil.copy(ROOT/"reports"/"_finish.py", reports/"_finish.py")
+    page = reports/"evaluation-churn_xgb-v1"/"evaluation.html"
+    page.write_text('<!DOCTYPE html><html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js">'
+                    '</script></head><body><main><nav id="TOC"></nav><h1 class="title">Evaluation</h1><p>made by quarto</p></main></body></html>')
+    import subprocess
+    proc = subprocess.run([sys.executable, "_finish.py"], cwd=reports, capture_output=True, text=True,
+                          env={**os.environ, "QUARTO_PROJECT_OUTPUT_FILES": "evaluation-churn_xgb-v1/evaluation.html\n"})
+    assert proc.returncode == 0, proc.stderr
+    html = page.read_text()
+    assert "cdnjs" not in html and 'name="mlbench-renderer" content="quarto 1.7.34"' in html and 'id="mlbench-theme"' in html
+    assert 'href="../index.html"' in html and "made by quarto" in html and 'class="mlbench-toc"' not in html   # Quarto's own contents kept
+    data = json.loads((reports/"evaluation-churn_xgb-v1"/"evaluation.json").read_text())
+    assert data["provenance"]["renderer"] == "quarto 1.7.34"
+    assert "quarto 1.7.34" in (reports/"index.html").read_text()
