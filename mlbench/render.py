@@ -70,15 +70,16 @@ _NAV = re.compile(r'<nav class="mlbench-nav".*?</nav>', re.S)
 def nav_html(
     href: str,                    # relative link to the reports index
     related: list | None = None,  # (label, relative href) of related reports
+    label: str = "All reports",   # what the index is
 ) -> str:
     "The navigation line of a report: back to the index, then the related reports"
-    links = [f'<a href="{html.escape(href, quote=True)}">&larr; All reports</a>']
+    links = [f'<a href="{html.escape(href, quote=True)}">&larr; {html.escape(label)}</a>']
     links += [f'<a class="mlbench-related" href="{html.escape(h, quote=True)}">{html.escape(label)}</a>' for label, h in related or []]
     return f'<nav class="mlbench-nav">{"".join(links)}</nav>'
 
-def add_back_link(page: str, href: str, related: list | None = None) -> str:
+def add_back_link(page: str, href: str, related: list | None = None, label: str = "All reports") -> str:
     "Put the navigation line (index link `href`, relative, and `related` reports) at the top of the page, or replace it"
-    nav = nav_html(href, related)
+    nav = nav_html(href, related, label)
     if _NAV.search(page): return _NAV.sub(lambda m: nav, page, count=1)
     return _insert_at_start(page, nav)
 
@@ -209,6 +210,7 @@ def render_html(
     *, renderer: str = "auto",      # auto (Quarto when on PATH), quarto or nbconvert
     index_href: str | None = None,  # relative link to the reports index, put at the top of the page
     code: bool = False,             # show code cells (documentation) or only their outputs (reports)
+    index_label: str = "All reports",  # what `index_href` links to
 ) -> RenderResult:
     "Render an executed notebook to one self-contained, offline HTML page"
     nb_path = Path(nb_path)
@@ -221,7 +223,7 @@ def render_html(
     use = "quarto" if renderer in ("auto", "quarto") and quarto else "nbconvert"
     version = _render_quarto(nb_path, dest, quarto, code) if use == "quarto" else _render_nbconvert(nb_path, dest, code)
     rendered_at = utc_now()
-    finish_page(dest, renderer=use, version=version, rendered_at=rendered_at, index_href=index_href)
+    finish_page(dest, renderer=use, version=version, rendered_at=rendered_at, index_href=index_href, index_label=index_label)
     return RenderResult(dest, use, version, rendered_at)
 
 def _doc_notebook(nb):
@@ -235,8 +237,13 @@ def _doc_notebook(nb):
             if fig and "text/html" not in o["data"]:
                 import plotly.io as pio
                 o["data"]["text/html"] = pio.to_html(pio.from_json(json.dumps(fig)), include_plotlyjs=False, full_html=False)
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.source.strip() or c.get("outputs")]
     heading = next((re.match(r"#\s+(.+)", c.source) for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")), None)
     summary = next((re.search(r"^>\s*(.+)$", c.source, re.M) for c in nb.cells if c.cell_type == "markdown" and re.search(r"^>", c.source, re.M)), None)
+    for c in nb.cells:                        # the page's own title shows the heading: not twice
+        if c.cell_type == "markdown" and c.source.startswith("# "):
+            c.source = c.source.split("\n", 1)[1] if "\n" in c.source else ""
+            break
     return (heading.group(1).strip() if heading else None), (summary.group(1).strip() if summary else "")
 
 def render_site(
@@ -262,7 +269,8 @@ def render_site(
         name = re.sub(r"^\d+[a-z]?_", "", path.stem)
         with tempfile.TemporaryDirectory() as work:
             nbformat.write(nb, Path(work)/f"{name}.ipynb")
-            render_html(Path(work)/f"{name}.ipynb", dest/f"{name}.html", renderer=renderer, index_href="index.html", code=True)
+            render_html(Path(work)/f"{name}.ipynb", dest/f"{name}.html", renderer=renderer, index_href="index.html", code=True,
+                        index_label="All modules")
         pages.append((name, title or path.stem, summary))
     items = "\n".join(f'<li><a href="{html.escape(n, quote=True)}.html">{html.escape(t)}</a> — {html.escape(s)}</li>' for n, t, s in pages)
     index = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>mlbench documentation</title>'
@@ -278,6 +286,7 @@ def finish_page(
     version: str,                   # its version
     rendered_at: str | None = None, # ISO time; None: now
     index_href: str | None = None,  # relative link to the reports index
+    index_label: str = "All reports",  # what it links to
 ) -> Path:
     """Make a rendered page an mlbench page, whichever renderer made it: no network references, the renderer named,
     the house style, the navigation line, a contents line, plotly.js embedded once; refuse a page that would still
@@ -285,7 +294,7 @@ def finish_page(
     path = Path(path)
     page = stamp_renderer(strip_remote_assets(path.read_text(encoding="utf-8")), renderer, version, rendered_at or utc_now())
     page = add_toc(house_style(page))
-    if index_href: page = add_back_link(page, index_href)
+    if index_href: page = add_back_link(page, index_href, label=index_label)
     page = embed_plotly(page)
     left = remote_references(page)
     if left: raise ReportError(f"rendered page {path.name} still loads {left[0]}; it would not work offline")
