@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import os, re, tempfile
+import os, re, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -453,3 +453,12 @@ DRIFT = register(ReportKind(
     default_out=lambda c, b: f"drift-{Path(str(c.reference)).stem}-vs-{Path(str(c.current)).stem}",
     description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction drift and "
                 "performance change; optionally per time window. Writes drift.html and drift.json."))
+
+# %% ../nbs/31_drift.ipynb #x010
+class _CallableModule(type(sys)):
+    "This module, callable as `mlbench.drift(reference=..., current=...)` (the API function)"
+    def __call__(self, **options):
+        from mlbench.api import drift
+        return drift(**options)
+
+if __name__ == "mlbench.drift": sys.modules[__name__].__class__ = _CallableModule
