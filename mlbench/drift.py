@@ -449,7 +449,7 @@ def performance_view(result: Result) -> list:
 DRIFT = register(ReportKind(
     "drift", DriftConfig, compute_drift, headline=drift_headline, verdict=drift_verdict, check=check_drift,
     overview=('drift_summary', 'columns_frame'),
-    title=lambda b, p: f"Drift of {input_name(p['inputs'].get('current'))} against {input_name(p['inputs'].get('reference'))}",
+    title=lambda b, p: f"Drift of {input_name((p.get('inputs') or {}).get('current'))} against {input_name((p.get('inputs') or {}).get('reference'))}",
     default_out=lambda c, b: f"drift-{Path(str(c.reference)).stem}-vs-{Path(str(c.current)).stem}",
     description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction drift and "
                 "performance change; optionally per time window. Writes drift.html and drift.json."))

@@ -242,8 +242,10 @@ class Result:
     def headline(self) -> str: return self.spec.headline(self.body)
     def verdict(self) -> Verdict: return self.spec.verdict(self.body)
     def title(self) -> str:
-        "The page title, naming the subject (the kind's `title`, else the kind's name)"
-        return self.spec.title(self.body, self.provenance) if self.spec.title else self.kind.replace("_", " ").capitalize()
+        "The page title, naming the subject (the kind's `title`; the kind's name when it has none, or a hand-written JSON lacks its keys)"
+        fallback = self.kind.replace("_", " ").capitalize()
+        try: return self.spec.title(self.body, self.provenance) if self.spec.title else fallback
+        except (KeyError, TypeError, AttributeError, IndexError): return fallback
 
     def to_dict(self) -> dict:
         "The KIND.json contract"

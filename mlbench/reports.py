@@ -401,7 +401,6 @@ def publish(
     config = _absolute_files(config)
     params = {o.name: getattr(config, o.name) for o in config_options(type(config))}
     with recorded_run(spec.command, params, getattr(config, "workspace", None)) as run:
-        say(f"{kind}: checking the inputs", progress)
         spec.check(config)
         say(f"{kind}: computing the readout", progress)
         result = spec.compute(config, progress=progress)

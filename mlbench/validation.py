@@ -303,7 +303,7 @@ def _stem(source) -> str: return Path(str(source)).stem
 VALIDATION = register(ReportKind(
     "validation", ValidationConfig, compute_validation, verdict=validation_verdict, check=check_validation,
     overview=('checks_frame',),
-    title=lambda b, p: f"Validation of {input_name(p['inputs'].get('data'))}",
+    title=lambda b, p: f"Validation of {input_name((p.get('inputs') or {}).get('data'))}",
     headline=lambda b: f"checks {'PASS' if b['passed'] else 'FAIL'} ({sum(c['passed'] for c in b['checks'])} of {len(b['checks'])})",
     default_out=lambda c, b: f"validation-{_stem(c.data)}-{_stem(c.expect)}", exit_on_fail=True,
     description="Check a file or table against a YAML of expectations (schema, nulls, keys, ranges, values, patterns, "

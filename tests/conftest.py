@@ -1,5 +1,5 @@
 """Shared fixtures: the `mlbench` command of this environment, and one demo run reused by several tests."""
-import os, subprocess, sys
+import os, re, subprocess, sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,15 @@ def run_mlbench(*args, cwd=None, env=None, timeout=600):
     full_env = {**base, **(env or {})}
     return subprocess.run([str(MLBENCH), *map(str, args)], capture_output=True, text=True, cwd=cwd,
                           env=full_env, timeout=timeout)
+
+
+STEP = re.compile(r"^mlbench: (?!error:|internal error|interrupted)[^:]+: ")
+
+
+def problem_lines(stderr: str) -> list[str]:
+    """What a command said on stderr other than its progress: the step lines (`mlbench: KIND: doing this`, one per step
+    outside a terminal) left out. An error must be exactly one such line."""
+    return [ln for ln in stderr.strip().splitlines() if ln.strip() and not STEP.match(ln)]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import run_mlbench
+from conftest import run_mlbench, problem_lines
 
 COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "validate", "drift", "models", "runs", "render"]
 
@@ -24,7 +24,7 @@ def test_top_level_help_lists_commands():
 def assert_one_line_error(proc, *fragments):
     "Exit 2, one line on stderr starting 'mlbench', no traceback, containing each fragment"
     assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
+    lines = problem_lines(proc.stderr)
     assert len(lines) == 1 and lines[0].startswith("mlbench"), proc.stderr
     assert "Traceback" not in proc.stderr
     for f in fragments: assert f in lines[0], (f, lines[0])

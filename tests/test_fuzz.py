@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from mlbench.cli import main
+from conftest import problem_lines
 from mlbench.protocol import KINDS, report_kind, config_options
 
 BAD_NUMBERS = ["nan", "inf", "-inf", "1e999", "abc", "", "0x10", "1,5", "--"]
@@ -169,7 +170,7 @@ def test_fuzz_every_command(files, monkeypatch):
     wrong = []
     for name, args in cases:
         code, err = run_in_process(args, os.environ)
-        lines = err.strip().splitlines()
+        lines = problem_lines(err)
         if code != 2 or len(lines) != 1 or not lines[0].startswith("mlbench") or "Traceback" in err or "internal error" in err:
             wrong.append(f"{name}: exit {code}: {err.strip()[:300]}")
     assert not wrong, f"{len(wrong)} of {len(cases)} cases misbehaved:\n" + "\n".join(wrong)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from conftest import run_mlbench
+from conftest import run_mlbench, problem_lines
 
 MLBENCH = Path(sys.executable).parent/"mlbench"
 
@@ -111,7 +111,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_state(tmp_path):
 
     for proc, fragment in ((capped("ingest", tmp_path/"big.csv", "--table", "big"), "the disk is full or a file size limit"),
                            (capped(*evaluate, limit=1_000_000), "cannot write")):   # the page is ~2.5 MB
-        lines = proc.stderr.strip().splitlines()
+        lines = problem_lines(proc.stderr)
         assert proc.returncode == 2 and len(lines) == 1 and fragment in lines[0] and "Traceback" not in proc.stderr, proc.stderr
     with Workspace(ws, read_only=True) as w:
         assert w.scalar("SELECT count(*) FROM customers") == 5_000 and "big" not in w.tables()

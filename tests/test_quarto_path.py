@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_mlbench
+from conftest import run_mlbench, problem_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,7 @@ def test_a_failing_quarto_is_one_line_and_leaves_nothing(demo, fake_quarto, tmp_
     mode.write_text("FAIL")
     dest = tmp_path/"evaluation.html"
     proc = run_mlbench("render", demo["report"]/"evaluation.ipynb", "--out", dest, env={"PATH": os.environ["PATH"]})
-    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert proc.returncode == 2 and len(problem_lines(proc.stderr)) == 1
     assert "quarto render failed" in proc.stderr and "--renderer nbconvert" in proc.stderr
     assert not dest.exists()
 

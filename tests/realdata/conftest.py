@@ -9,6 +9,7 @@ _spec = importlib.util.spec_from_file_location("mlbench_tests_conftest", Path(__
 _parent = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_parent)
 run_mlbench = _parent.run_mlbench      # the installed `mlbench` command, as the other tests run it
+problem_lines = _parent.problem_lines  # stderr without its step lines
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ import pandas as pd
 import xgboost as xgb
 from sklearn.metrics import log_loss
 
-from conftest import run_mlbench
+from conftest import run_mlbench, problem_lines
 
 
 def one_line_error(proc, *fragments):
     assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
+    lines = problem_lines(proc.stderr)
     assert len(lines) == 1 and lines[0].startswith("mlbench: error:") and "Traceback" not in proc.stderr, proc.stderr
     for f in fragments: assert f in lines[0], (f, lines[0])
 
