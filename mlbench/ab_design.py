@@ -11,15 +11,16 @@ from typing import Literal
 import math
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from .core import InputError, lazy_module
 stats, optimize = lazy_module("scipy.stats"), lazy_module("scipy.optimize")   # loaded on first use
 from .protocol import Result, ReportKind, Verdict, provenance, register, workspace_field, field_docs
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['stats', 'optimize', 'PLAN', 'PlanConfig', 'Plan', 'solve_plan', 'power_curve', 'compute_plan', 'plan_verdict',
+__all__ = ['stats', 'optimize', 'pd', 'PLAN', 'PlanConfig', 'Plan', 'solve_plan', 'power_curve', 'compute_plan', 'plan_verdict',
            'plan_frame', 'plan_power_figure', 'assumptions_frame', 'plan_headline']
 
 # %% ../nbs/21_ab_design.ipynb #c005

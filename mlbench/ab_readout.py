@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from typing import Literal
@@ -24,9 +23,11 @@ from .workspace import quote_ident, data_relation, relation_columns, column_kind
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence, optimal_tau2
 from .bayes import beta_binomial, normal_posterior
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['stats', 'AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'AB', 'MetricSpec', 'parse_metrics', 'load_metrics',
+__all__ = ['stats', 'pd', 'AGGREGATIONS', 'SRM_ALPHA', 'MIN_SEGMENT_UNITS', 'AB', 'MetricSpec', 'parse_metrics', 'load_metrics',
            'ExperimentData', 'aggregate', 'welch', 'relative', 'ratio_value', 'cuped', 'srm_check', 'adjust',
            'ABConfig', 'segment_effects', 'cumulative_series', 'ABResult', 'srm_reason', 'read_out', 'parse_split',
            'run_ab', 'arm_means_figure', 'cumulative_figure', 'ABReadoutConfig', 'check_ab', 'compute_ab', 'ab_verdict',

@@ -7,15 +7,16 @@ Docs: https://mlbench.github.io/mlbench/calibration.html.md"""
 # %% ../nbs/12_calibration.ipynb #c002
 from __future__ import annotations
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from .core import InputError, lazy_module
 isotonic, linear_model = lazy_module("sklearn.isotonic"), lazy_module("sklearn.linear_model")   # loaded on first use
 from .metrics import ECE_BINS, check_binary_inputs
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['isotonic', 'linear_model', 'RECALIBRATIONS', 'reliability_table', 'recalibrate', 'reliability_figure',
+__all__ = ['isotonic', 'linear_model', 'pd', 'RECALIBRATIONS', 'reliability_table', 'recalibrate', 'reliability_figure',
            'reliability_figure_from_tables']
 
 # %% ../nbs/12_calibration.ipynb #c005

@@ -217,13 +217,15 @@ def build_parser(
     return parser
 
 # %% ../nbs/90_cli.ipynb #c008
-def _print_frame(df, as_json: bool, empty: str):
-    import pandas as pd
-    if as_json: print(dumps_json(df.to_dict(orient="records")))
-    elif df.empty: print(empty)
-    else:
-        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
-            print(df.to_string(index=False))
+def _print_rows(listing, as_json: bool, empty: str):
+    "Print (columns, rows) as JSON records or as an aligned table (long cells cut at 40 characters); no pandas needed"
+    columns, rows = listing
+    if as_json: return print(dumps_json([dict(zip(columns, r)) for r in rows]))
+    if not rows: return print(empty)
+    cell = lambda v: "" if v is None else (str(v) if len(str(v)) <= 40 else str(v)[:39] + "…")
+    table = [list(columns)] + [[cell(v) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
+    for row in table: print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
 
 def _print_verdict(results, as_json: bool) -> int:
     "Print gate verdicts; 0 when all pass, 1 otherwise"
@@ -308,12 +310,12 @@ def _run_gate(args) -> int:
 def _run_models(args) -> int:
     from mlbench.workspace import Workspace
     from mlbench.registry import list_models
-    with Workspace(args.workspace, read_only=True) as ws: _print_frame(list_models(ws), args.json, "no models registered")
+    with Workspace(args.workspace, read_only=True) as ws: _print_rows(list_models(ws, frame=False), args.json, "no models registered")
     return 0
 
 def _run_runs(args) -> int:
     from mlbench.workspace import Workspace
-    with Workspace(args.workspace, read_only=True) as ws: _print_frame(ws.runs(args.limit).fillna(""), args.json, "no runs recorded")
+    with Workspace(args.workspace, read_only=True) as ws: _print_rows(ws.runs(args.limit, frame=False), args.json, "no runs recorded")
     return 0
 
 def _run_render(args) -> int:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from typing import Literal
@@ -22,9 +21,11 @@ stats, distance = lazy_module("scipy.stats"), lazy_module("scipy.spatial.distanc
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field, input_name
 from .workspace import (data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind,
                                identifier_columns, check_time_column)
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['stats', 'distance', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA',
+__all__ = ['stats', 'distance', 'pd', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA',
            'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig',
            'deciles_from_ranks', 'severity', 'no_duckdb_progress_bar', 'compare_relations', 'drift_headline',
            'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift', 'drift_verdict',

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import duckdb
 
@@ -31,12 +30,14 @@ from .compare import delong_test, DeLongResult
 from .gates import load_gates, check_gates
 from .explain import (explain_xgboost, global_importance, Explanation, explanation_to_dict, explanation_from_dict,
                              beeswarm_figure, dependence_figure, local_figure)
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['bootstrap', 'MAX_LEVELS', 'MIN_SEGMENT', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS', 'EVALUATION', 'EvalData',
-           'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline', 'load_registry_data', 'load_predictions',
-           'EvaluationConfig', 'segment_values', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data',
-           'EvaluationResult', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
+__all__ = ['bootstrap', 'pd', 'MAX_LEVELS', 'MIN_SEGMENT', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS', 'EVALUATION',
+           'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline', 'load_registry_data',
+           'load_predictions', 'EvaluationConfig', 'segment_values', 'headline_metric', 'worst_segments', 'top_errors',
+           'figure_data', 'EvaluationResult', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
            'evaluation_headline', 'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view',
            'metrics_table', 'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure',
            'regression_figure', 'curves_view', 'reliability_figure', 'calibration_view', 'thresholds_view',

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from .registry import XGBoostModel
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['Explanation', 'explain_xgboost', 'global_importance', 'beeswarm_figure', 'dependence_figure', 'local_explanation',
-           'local_figure', 'explanation_to_dict', 'explanation_from_dict']
+__all__ = ['pd', 'Explanation', 'explain_xgboost', 'global_importance', 'beeswarm_figure', 'dependence_figure',
+           'local_explanation', 'local_figure', 'explanation_to_dict', 'explanation_from_dict']
 
 # %% ../nbs/16_explain.ipynb #c005
 @dataclass

@@ -7,14 +7,14 @@ Docs: https://mlbench.github.io/mlbench/fairness.html.md"""
 # %% ../nbs/13_fairness.ipynb #c002
 from __future__ import annotations
 import numpy as np
-import pandas as pd
 
 from .core import InputError
 from .codes import MIN_GROUP_ROWS
-
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['MISSING_GROUP', 'FAIRNESS_THRESHOLD', 'group_labels', 'fairness_report', 'judge_fairness']
+__all__ = ['pd', 'MISSING_GROUP', 'FAIRNESS_THRESHOLD', 'group_labels', 'fairness_report', 'judge_fairness']
 
 # %% ../nbs/13_fairness.ipynb #c005
 MISSING_GROUP = "(missing)"

@@ -12,19 +12,20 @@ from pathlib import Path
 
 from dataclasses import dataclass, field
 
-import pandas as pd
 
 from .core import InputError, parse_yaml, read_text_file, sha256_file, say
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, register, workspace_field, load_result
 from .workspace import Workspace
 from .registry import get_model
 from .reports import report_entries, reports_root
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['CARD_SECTIONS', 'NOT_PROVIDED', 'MODEL_CARD', 'load_card_info', 'latest_evaluation', 'build_model_card', 'CardConfig',
-           'check_card', 'compute_card', 'card_verdict', 'card_headline', 'identity_frame', 'purpose_view',
-           'training_view', 'evaluation_view', 'segments_fairness_view', 'calibration_features_view', 'gates_view',
-           'reproducibility_frame']
+__all__ = ['pd', 'CARD_SECTIONS', 'NOT_PROVIDED', 'MODEL_CARD', 'load_card_info', 'latest_evaluation', 'build_model_card',
+           'CardConfig', 'check_card', 'compute_card', 'card_verdict', 'card_headline', 'identity_frame',
+           'purpose_view', 'training_view', 'evaluation_view', 'segments_fairness_view', 'calibration_features_view',
+           'gates_view', 'reproducibility_frame']
 
 # %% ../nbs/42_model_card.ipynb #c005
 CARD_SECTIONS = {"owners": "Owners", "intended_use": "Intended use", "out_of_scope_uses": "Out-of-scope uses",

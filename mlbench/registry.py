@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .core import InputError, atomic_path, sha256_file, utc_now, code_version, package_versions, dumps_json
 from .workspace import Workspace
 if TYPE_CHECKING: import xgboost as xgb    # for the annotations; imported where it is used
-
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'check_model_name',
+__all__ = ['pd', 'MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'check_model_name',
            'register_model', 'parse_model_ref', 'get_model', 'list_models', 'load_model']
 
 # %% ../nbs/03_registry.ipynb #c005
@@ -231,14 +231,16 @@ def get_model(ws: Workspace, ref: str) -> ModelRecord:
                          "train one with `mlbench train` or list them with `mlbench models`")
     return _record(df.iloc[0].to_dict())
 
-def list_models(ws: Workspace) -> pd.DataFrame:
-    "One row per registered model version, newest first, with its lineage and headline metrics"
-    if not _has_registry(ws): return pd.DataFrame(columns=["name", "version", "kind", "snapshot_id", "created_at"])
+def list_models(ws: Workspace, frame: bool = True):
+    "One row per registered model version, newest first, with its lineage and headline metrics (or (columns, rows))"
+    if not _has_registry(ws):
+        columns = ["name", "version", "kind", "snapshot_id", "created_at"]
+        return pd.DataFrame(columns=columns) if frame else (columns, [])
     return ws.query("""SELECT name, version, kind, data_table, snapshot_id,
         round(TRY_CAST(json_extract(metrics, '$.valid_roc_auc') AS DOUBLE), 4) AS valid_roc_auc,
         round(TRY_CAST(json_extract(metrics, '$.test_roc_auc') AS DOUBLE), 4) AS test_roc_auc,
         left(artifact_sha256, 12) AS sha256, code_version, created_at
-        FROM mlbench_meta.models ORDER BY created_at DESC, name, version DESC""")
+        FROM mlbench_meta.models ORDER BY created_at DESC, name, version DESC""", frame=frame)
 
 def load_model(ws: Workspace, record: ModelRecord):
     "Load the artifact of `record` after checking its sha256"

@@ -12,15 +12,16 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 import mlbench
 from .core import InputError, ReportError, atomic_write_text, dumps_json, utc_now, say, stderr_is_terminal
 from .protocol import Result, Heading, NotApplicable, report_kind, command_line, recorded_run, config_options, check_options
 from .render import render_html, set_front_matter, finish_page, add_back_link, find_quarto
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['REPORT_ENGINES', 'OMIT', 'VERDICT_COLOURS', 'VERDICT_WORDS', 'DEFAULT_REPORTS', 'template_path',
+__all__ = ['pd', 'REPORT_ENGINES', 'OMIT', 'VERDICT_COLOURS', 'VERDICT_WORDS', 'DEFAULT_REPORTS', 'template_path',
            'template_parameters', 'run_cell', 'ReportResult', 'omit_sections', 'prepare_for_render', 'run_report',
            'format_cell', 'format_p', 'format_share', 'column_formatter', 'html_table', 'html_text', 'provenance_frame',
            'require_mlbench', 'FigureEmbedder', 'summary_box', 'result_html', 'show_result', 'reports_root', 'publish',

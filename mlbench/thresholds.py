@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from .core import InputError
 from .metrics import check_binary_inputs
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['GRID', 'ThresholdRule', 'parse_threshold_rule', 'threshold_table', 'choose_threshold', 'threshold_figure']
+__all__ = ['pd', 'GRID', 'ThresholdRule', 'parse_threshold_rule', 'threshold_table', 'choose_threshold', 'threshold_figure']
 
 # %% ../nbs/12a_thresholds.ipynb #c005
 @dataclass(frozen=True)

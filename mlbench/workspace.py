@@ -12,15 +12,17 @@ from dataclasses import dataclass, asdict, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from .core import InputError, WorkspaceError, dumps_json, utc_now
+from .core import lazy_module
+pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['DEFAULT_WORKSPACE', 'DUCKDB_MAGIC', 'LOCK_WAIT_SECONDS', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID', 'FILE_READERS',
-           'CSV_DELIMITERS', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot', 'check_workspace_file',
-           'Workspace', 'column_kind', 'identifier_reason', 'identifier_columns', 'check_time_column', 'is_data_file',
-           'file_relation', 'checked_file_relation', 'data_relation', 'relation_columns']
+__all__ = ['pd', 'DEFAULT_WORKSPACE', 'DUCKDB_MAGIC', 'LOCK_WAIT_SECONDS', 'COLUMN_KINDS', 'MIN_ROWS_FOR_UNIQUE_ID',
+           'FILE_READERS', 'CSV_DELIMITERS', 'workspace_path', 'quote_ident', 'quote_literal', 'Snapshot',
+           'check_workspace_file', 'Workspace', 'column_kind', 'identifier_reason', 'identifier_columns',
+           'check_time_column', 'is_data_file', 'file_relation', 'checked_file_relation', 'data_relation',
+           'relation_columns']
 
 # %% ../nbs/01_workspace.ipynb #c005
 DEFAULT_WORKSPACE = Path("data")/"mlbench.duckdb"
@@ -145,9 +147,11 @@ class Workspace:
     def __repr__(self): return f"Workspace({str(self.path)!r}, read_only={self.read_only})"
 
 # %% ../nbs/01_workspace.ipynb #c015
-def _query(self: Workspace, sql: str, params=None) -> pd.DataFrame:
-    "Run `sql` with bound `params` and return the result as a DataFrame"
-    return self.con.execute(sql, params or []).df()
+def _query(self: Workspace, sql: str, params=None, frame: bool = True):
+    "Run `sql` with bound `params`: a DataFrame, or with `frame=False` (column names, rows as tuples), without pandas"
+    cur = self.con.execute(sql, params or [])
+    if frame: return cur.df()
+    return [d[0] for d in cur.description], cur.fetchall()
 
 def _scalar(self: Workspace, sql: str, params=None):
     "Run `sql` and return the first column of its first row (fetching all, so the connection is free afterwards)"
@@ -405,10 +409,10 @@ def _finish_run(self: Workspace, run_id: str, *, status: str = "succeeded", snap
                      "model=coalesce(?, model), outputs=?, error=? WHERE run_id=?",
                      [status, utc_now(), snapshot_id, model, dumps_json(outputs or {}), error, run_id])
 
-def _runs(self: Workspace, limit: int = 50) -> pd.DataFrame:
-    "The latest `limit` runs, newest first"
+def _runs(self: Workspace, limit: int = 50, frame: bool = True):
+    "The latest `limit` runs, newest first (a DataFrame, or (columns, rows) with `frame=False`)"
     return self.query("SELECT run_id, command, status, started_at, finished_at, snapshot_id, model, error "
-                      "FROM mlbench_meta.runs ORDER BY started_at DESC, run_id LIMIT ?", [limit])
+                      "FROM mlbench_meta.runs ORDER BY started_at DESC, run_id LIMIT ?", [limit], frame=frame)
 
 @contextlib.contextmanager
 def _logged_run(self: Workspace, command: str, params: dict | None = None):
