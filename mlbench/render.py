@@ -107,29 +107,33 @@ def add_toc(page: str) -> str:
     if "</header>" in page: return page.replace("</header>", "</header>" + toc, 1)
     return _insert_at_start(page, toc)
 
-_FIGURE_SCRIPT = re.compile(r'<script(?: type="text/javascript")?>(?=(?:(?!</script>).)*Plotly\.newPlot)', re.S)
+_FIGURE_SCRIPT = re.compile(r'<script(?: type="text/javascript")?>((?:(?!</script>).)*Plotly\.newPlot(?:(?!</script>).)*)</script>', re.S)
+
+def _gzip_base64(text: str) -> str: return base64.b64encode(gzip.compress(text.encode(), compresslevel=9, mtime=0)).decode()
 
 @functools.cache
 def _plotly_gzip_base64() -> str:
     "plotly.js as the Python plotly package ships it, gzip-compressed and base64-encoded (4.8 MB -> 2.0 MB)"
     import plotly.offline
-    return base64.b64encode(gzip.compress(plotly.offline.get_plotlyjs().encode(), compresslevel=9, mtime=0)).decode()
+    return _gzip_base64(plotly.offline.get_plotlyjs())
 
 _PLOTLY_LOADER = """<script type="application/gzip+base64" id="mlbench-plotly">{payload}</script>
 <script>(async () => {{
-  const packed = Uint8Array.from(atob(document.getElementById("mlbench-plotly").textContent), c => c.charCodeAt(0));
-  const source = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
-  const lib = document.createElement("script"); lib.textContent = source; document.head.appendChild(lib);
+  const unpack = async packed => new Response(new Blob([Uint8Array.from(atob(packed), c => c.charCodeAt(0))]).stream()
+    .pipeThrough(new DecompressionStream("gzip"))).text();
+  const lib = document.createElement("script");
+  lib.textContent = await unpack(document.getElementById("mlbench-plotly").textContent); document.head.appendChild(lib);
   for (const deferred of document.querySelectorAll('script[type="text/x-mlbench-figure"]')) {{
-    const run = document.createElement("script"); run.textContent = deferred.textContent; deferred.replaceWith(run);
+    const run = document.createElement("script"); run.textContent = await unpack(deferred.textContent); deferred.replaceWith(run);
   }}
 }})();</script>"""
 
 def embed_plotly(page: str) -> str:
     """Make a page whose figures were shown without plotly.js draw offline: plotly.js goes in once, compressed, and
-    the figures' scripts run after the browser has unpacked it (`DecompressionStream`, in every current browser)"""
+    the figures' scripts, compressed too, run after the browser has unpacked it (`DecompressionStream`, in every
+    current browser)"""
     if "Plotly.newPlot" not in page or "* plotly.js v" in page: return page
-    page = _FIGURE_SCRIPT.sub('<script type="text/x-mlbench-figure">', page)
+    page = _FIGURE_SCRIPT.sub(lambda m: f'<script type="text/x-mlbench-figure">{_gzip_base64(m.group(1))}</script>', page)
     loader = _PLOTLY_LOADER.format(payload=_plotly_gzip_base64())
     if re.search(r"</body>", page, re.I): return re.sub(r"(</body>)", lambda m: loader + m.group(1), page, count=1, flags=re.I)
     return page + loader

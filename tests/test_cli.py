@@ -124,7 +124,7 @@ def test_render_an_executed_notebook(demo, tmp_path):
     dest = tmp_path/"again.html"
     proc = run_mlbench("render", demo["report"]/"evaluation.ipynb", "--out", dest, "--renderer", "nbconvert")
     assert proc.returncode == 0, proc.stderr
-    assert "rendered by nbconvert" in proc.stdout and "Plotly.newPlot" in dest.read_text()
+    assert "rendered by nbconvert" in proc.stdout and 'type="text/x-mlbench-figure"' in dest.read_text()
     assert_one_line_error(run_mlbench("render", tmp_path/"none.ipynb"), "notebook not found")
     no_quarto = {"PATH": str(Path(sys.executable).parent)}   # the venv's bin only: no quarto on it
     assert_one_line_error(run_mlbench("render", demo["report"]/"evaluation.ipynb", "--renderer", "quarto", "--out", tmp_path/"q.html",

@@ -61,7 +61,7 @@ def test_quarto_is_used_when_on_path_and_its_cdn_tags_are_stripped(demo, fake_qu
     assert ["-M", "embed-resources:true"] == args[args.index("-M"):args.index("-M") + 2]
     page = dest.read_text()
     assert "cdnjs" not in page and "define('jquery'" not in page
-    assert 'name="mlbench-renderer" content="quarto 1.7.34"' in page and "Plotly.newPlot" in page
+    assert 'name="mlbench-renderer" content="quarto 1.7.34"' in page and 'type="text/x-mlbench-figure"' in page
 
 
 def test_a_failing_quarto_is_one_line_and_leaves_nothing(demo, fake_quarto, tmp_path):
