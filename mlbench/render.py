@@ -123,9 +123,9 @@ _PLOTLY_LOADER = """<script type="application/gzip+base64" id="mlbench-plotly">{
     .pipeThrough(new DecompressionStream("gzip"))).text();
   const lib = document.createElement("script");
   lib.textContent = await unpack(document.getElementById("mlbench-plotly").textContent); document.head.appendChild(lib);
-  for (const deferred of document.querySelectorAll('script[type="text/x-mlbench-figure"]')) {{
-    const run = document.createElement("script"); run.textContent = await unpack(deferred.textContent); deferred.replaceWith(run);
-  }}
+  const deferred = [...document.querySelectorAll('script[type="text/x-mlbench-figure"]')];
+  const sources = await Promise.all(deferred.map(d => unpack(d.textContent)));     // unpacked together, then drawn in order
+  deferred.forEach((d, i) => {{ const run = document.createElement("script"); run.textContent = sources[i]; d.replaceWith(run); }});
 }})();</script>"""
 
 def embed_plotly(page: str) -> str:
