@@ -616,8 +616,9 @@ def segment_figure(result: Result, column: str) -> go.Figure:
     fig = go.Figure(go.Scatter(x=labels, y=[m["value"] for m in v], mode="markers", marker=dict(size=9), name=METRICS[k].label,
                                error_y=dict(type="data", symmetric=False, array=[m["ci_high"] - m["value"] for m in v],
                                             arrayminus=[m["value"] - m["ci_low"] for m in v])))
-    fig.add_hline(y=result.body["metrics"][k]["value"], line=dict(dash="dot"), annotation_text="overall", annotation_position="top left")
-    return fig.update_layout(title=f"{METRICS[k].label} by {column} (95% intervals)", yaxis_title=METRICS[k].label,
+    overall = result.body["metrics"][k]["value"]
+    fig.add_hline(y=overall, line=dict(dash="dot"))      # named in the title: a label on the line would sit on an interval
+    return fig.update_layout(title=f"{METRICS[k].label} by {column} (95% intervals; dotted line: overall {overall:.4f})", yaxis_title=METRICS[k].label,
                              xaxis_title=column, width=640, height=420, showlegend=False)
 
 def segments_view(result: Result) -> list:

@@ -277,11 +277,15 @@ def column_formatter(name, digits: int = 4):
     if _SHARE_COLUMN.search(name): return format_share
     return lambda v: format_cell(v, digits)
 
+def _keep_short_together(text: str, limit: int = 32) -> str:
+    "A short cell (a number with its interval, a date) never wraps: its spaces become no-break spaces; long text wraps"
+    return text.replace(" ", "\u00a0") if len(text) <= limit else text
+
 def html_table(df: pd.DataFrame, *, digits: int = 4, index: bool = False):
     "An escaped HTML table of `df`, each column formatted by its meaning (`column_formatter`), for display in a report"
     from IPython.display import HTML
     shown = df.astype(object).copy()
-    for col in shown.columns: shown[col] = shown[col].map(column_formatter(col, digits))
+    for col in shown.columns: shown[col] = shown[col].map(column_formatter(col, digits)).map(_keep_short_together)
     if index and not isinstance(df.index, pd.MultiIndex): shown.index = df.index.map(lambda v: format_cell(v, digits))
     return HTML(shown.to_html(index=index, escape=True, border=0, classes="mlbench-table"))
 
