@@ -499,12 +499,12 @@ def summary_frame(result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 def gates_view(result: Result) -> list:
-    "The verdict and one row per rule"
+    "The verdict and one row per rule, the failing ones first"
     gates = result.body["gates"]
     if not gates: return ["No gates file was given (--gates); nothing was checked."]
     return [Heading(f"Verdict: {result.verdict().status.upper()} ({sum(g['passed'] for g in gates)} of {len(gates)} rules pass)"),
             pd.DataFrame([{"rule": g["rule"], "value": g["value"], "verdict": "PASS" if g["passed"] else "FAIL", "note": g["note"],
-                           "line": g["line"]} for g in gates])]
+                           "line": g["line"]} for g in sorted(gates, key=lambda g: g["passed"])])]     # failing rules first
 
 def metrics_table(result: Result) -> pd.DataFrame:
     "One row per metric: model value and interval, baseline and the paired difference when there is one"

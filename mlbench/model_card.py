@@ -191,7 +191,8 @@ def gates_view(result: Result) -> list:
     "The cited evaluation's gate verdicts"
     ev = result.body["evaluation"] or {}
     if not ev.get("gates"): return ["not provided: the evaluation was not run with --gates."]
-    return [Heading(f"Verdict: {card_verdict(result.body).status.upper()}"), pd.DataFrame(ev["gates"])]
+    return [Heading(f"Verdict: {card_verdict(result.body).status.upper()}"),
+            pd.DataFrame(sorted(ev["gates"], key=lambda g: g["passed"]))]       # failing rules first
 
 def reproducibility_frame(result: Result) -> pd.DataFrame:
     "Seed, code version, parameters and package versions of the training run"
