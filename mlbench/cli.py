@@ -77,6 +77,8 @@ EXAMPLES = {
     "drift": ["mlbench drift --reference train.parquet --current this_week.parquet",
               "mlbench drift --reference customers --current customers_new --time ts --window 1w"],
     "gate": ["mlbench gate reports/evaluation-customers_xgb-v2-customers-test/evaluation.json --gates gates.yml"],
+    "score": ["mlbench score --model customers_xgb:2 --data customers_today.parquet --out scored.parquet",
+              "mlbench score --model customers_xgb --data customers --out customers_scored --explain 3"],
     "models": ["mlbench models", "mlbench models --json"],
     "runs": ["mlbench runs --limit 10"],
     "render": ["mlbench render executed.ipynb --out page.html --renderer nbconvert"],
@@ -152,6 +154,21 @@ def _add_train(p):
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
+def _add_score(p):
+    p.description = ("Score every row of a CSV/Parquet file or workspace table with a registered model, in chunks (memory "
+                     "stays flat as rows grow), and write the input's columns, the score and the model's name, version, "
+                     "artifact sha256 and scoring time on every row to a Parquet file or a workspace table, atomically. "
+                     "The output reads straight into `mlbench evaluate --predictions`.")
+    p.add_argument("--model", required=True, metavar="NAME[:VERSION]", help="registered model (default version: the newest)")
+    p.add_argument("--data", required=True, metavar="FILE_OR_TABLE", help="CSV or Parquet file, or a workspace table")
+    p.add_argument("--out", required=True, metavar="FILE.parquet|TABLE", help="Parquet file, or a workspace table (replaced)")
+    p.add_argument("--score-column", default="score", metavar="COL", help="name of the score column (default: score)")
+    p.add_argument("--explain", type=_int_in(0, 1000), default=0, metavar="K",
+                   help="add each row's K largest contributions (TreeSHAP for XGBoost) as explain_i_feature/value (default: 0)")
+    p.add_argument("--chunk-rows", type=_int_in(1, 10**8), default=100_000, metavar="N", help="rows per chunk (default: 100000)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _workspace_arg(p)
+
 def _add_gate(p):
     p.description = ("Print the verdict of a gates file on a finished result of any kind (evaluation.json, ab.json, "
                      "drift.json, validation.json, plan.json, model_card.json). Exit status 0 when every rule passes, "
@@ -197,6 +214,7 @@ def commands() -> dict[str, Command]:
             "ingest": Command("ingest", "load a CSV or Parquet file into a workspace table", _add_ingest, _run_ingest),
             "train": Command("train", "train and register an XGBoost classifier and a logistic baseline", _add_train, _run_train),
             **reports,
+            "score": Command("score", "score a file or table with a registered model, in chunks, to Parquet or a table", _add_score, _run_score),
             "gate": Command("gate", "check quality gates against a finished result of any kind", _add_gate, _run_gate),
             "models": Command("models", "list the model registry", _add_models, _run_models),
             "runs": Command("runs", "list the run log", _add_runs, _run_runs),
@@ -301,6 +319,16 @@ def _run_train(args) -> int:
     for r in (res.model, res.baseline):
         if r: print(f"registered {r.ref} ({r.kind}): valid log loss {r.metrics['valid_log_loss']:.4f}, ROC AUC {r.metrics['valid_roc_auc']:.4f}; "
                     f"test log loss {r.metrics['test_log_loss']:.4f}, ROC AUC {r.metrics['test_roc_auc']:.4f}, sha256 {r.artifact_sha256[:12]}")
+    return 0
+
+def _run_score(args) -> int:
+    from mlbench.score import score
+    res = score(args.model, args.data, args.out, workspace=args.workspace, score_column=args.score_column, explain=args.explain,
+                chunk_rows=args.chunk_rows, progress=not args.quiet)
+    print(f"scored {res.rows:,} rows of {args.data} with {res.model} (sha256 {res.model_sha256[:12]}) in {res.seconds:.1f} s")
+    print(f"wrote {res.out}" + (f" (snapshot {res.snapshot_id})" if res.snapshot_id else "")
+          + f": input columns, {res.score_column}, mlbench_model, mlbench_model_sha256, mlbench_scored_at"
+          + (f", {res.explained} contributions per row" if res.explained else ""))
     return 0
 
 def _run_gate(args) -> int:
