@@ -93,6 +93,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ab.py
 	$(BIN)/python bench/bench_drift.py
 	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_score.py
 
 # Evidently 0.7 imports only with pandas < 3 and plotly < 6, which mlbench does not use: it gets a venv of its own.
 EVIDENTLY_VENV := .venv-evidently

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/score.html.md"""
 
 # %% ../nbs/07_score.ipynb #s002
 from __future__ import annotations
-import json, re, tempfile, time
+import json, re, shutil, tempfile, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -96,13 +96,15 @@ def score(
         meta = {"model": record.ref, "model_sha256": record.artifact_sha256, "scored_at": scored_at, "input": identity,
                 "score_column": score_column, "task": "binary", "target": m.spec.target, "positive": m.spec.positive}
         dest = Path(out) if kind == "file" else Path(tempfile.mkdtemp(prefix=".mlbench-score-", dir=ws_path.parent))/"scores.parquet"
+        try: rows = _write_scores(con, rel, m, record, dest, meta, score_column, explain, chunk_rows, total, progress)
+        except BaseException:
+            if kind == "table": shutil.rmtree(dest.parent, ignore_errors=True)
+            raise
+    snapshot_id = None
+    if kind == "table":                 # the scratch connection (which attached the workspace read-only) is closed now
         try:
-            rows = _write_scores(con, rel, m, record, dest, meta, score_column, explain, chunk_rows, total, progress)
-            snapshot_id = None
-            if kind == "table":
-                with Workspace(ws_path) as w: snapshot_id = w.ingest(dest, out).snapshot_id
-        finally:
-            if kind == "table": dest.unlink(missing_ok=True); dest.parent.rmdir()
+            with Workspace(ws_path) as w: snapshot_id = w.ingest(dest, out).snapshot_id
+        finally: shutil.rmtree(dest.parent, ignore_errors=True)
     result = ScoreResult(str(Path(out).resolve()) if kind == "file" else out, rows, record.ref, record.artifact_sha256, scored_at,
                          identity, score_column, explain, time.monotonic() - start, snapshot_id)
     with Workspace(ws_path) as w:

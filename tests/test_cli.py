@@ -83,6 +83,32 @@ def test_train_then_evaluate_a_custom_table(ws, tmp_path):
     assert (tmp_path/"reports"/"index.html").read_text().count("small:1") == 1
 
 
+def test_score_a_file_and_a_table_then_evaluate_the_scores(ws, tmp_path):
+    "mlbench score: every row scored and stamped, the output read by evaluate --predictions as is; bad input exit 2"
+    assert run_mlbench("train", "--table", "t", "--target", "label", "--name", "small", "--quiet", "--workspace", ws).returncode == 0
+    out = tmp_path/"scored.parquet"
+    proc = run_mlbench("score", "--model", "small", "--data", tmp_path/"t.csv", "--out", out, "--explain", "2", "--chunk-rows", "64",
+                       "--workspace", ws)
+    assert proc.returncode == 0, proc.stderr
+    assert "scored 400 rows" in proc.stdout and "small:1" in proc.stdout
+    scored = pd.read_parquet(out)
+    assert len(scored) == 400 and list(scored.customer_id) == list(range(400))      # every row, in input order
+    assert set(scored.mlbench_model) == {"small:1"} and scored.score.between(0, 1).all()
+    assert {"explain_1_feature", "explain_2_value"} <= set(scored.columns)
+    proc = run_mlbench("evaluate", "--predictions", out, "--target", "label", "--score", "score", "--bootstrap", "50",
+                       "--out", tmp_path/"r", "--quiet", "--workspace", ws)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_mlbench("score", "--model", "small:1", "--data", "t", "--out", "t_scored", "--quiet", "--workspace", ws)
+    assert proc.returncode == 0 and "(snapshot snap_" in proc.stdout, proc.stderr
+    runs = json.loads(run_mlbench("runs", "--json", "--workspace", ws).stdout)
+    assert [r["command"] for r in runs[:3]] == ["score", "evaluate", "score"] and runs[0]["model"] == "small:1"
+    assert_one_line_error(run_mlbench("score", "--model", "small:7", "--data", "t", "--out", "x", "--workspace", ws), "small:7")
+    assert_one_line_error(run_mlbench("score", "--model", "small", "--data", "t", "--out", "x.csv", "--workspace", ws), ".parquet file or a table")
+    assert_one_line_error(run_mlbench("score", "--model", "small", "--data", out, "--out", tmp_path/"again.parquet", "--workspace", ws),
+                          "already has column")
+    assert not (tmp_path/"again.parquet").exists()
+
+
 def test_model_reference_that_does_not_exist(ws, tmp_path):
     out = tmp_path/"r"
     assert_one_line_error(run_mlbench("evaluate", "--model", "churn:3", "--out", out, "--workspace", ws), "model 'churn:3' is not in the registry")
