@@ -74,7 +74,7 @@ def nav_html(
 ) -> str:
     "The navigation line of a report: back to the index, then the related reports"
     links = [f'<a href="{html.escape(href, quote=True)}">&larr; {html.escape(label)}</a>']
-    links += [f'<a class="mlbench-related" href="{html.escape(h, quote=True)}">{html.escape(label)}</a>' for label, h in related or []]
+    links += [f'<a class="mlbench-related" href="{html.escape(h, quote=True)}">{html.escape(text)}</a>' for text, h in related or []]
     return f'<nav class="mlbench-nav">{"".join(links)}</nav>'
 
 def add_back_link(page: str, href: str, related: list | None = None, label: str = "All reports") -> str:
