@@ -120,7 +120,7 @@ def power_curve(cfg: PlanConfig, n_per_arm: int, *, points: int = 60) -> go.Figu
     fig = go.Figure(go.Scatter(x=effects, y=power, mode="lines", name="power"))
     fig.add_hline(y=cfg.power, line=dict(dash="dot"), annotation_text=f"target power {cfg.power:g}")
     return fig.update_layout(title=f"Power at {n_per_arm:,} units per arm", xaxis_title="true effect (absolute)",
-                             yaxis=dict(title="power", range=[0, 1.02]), width=640, height=400)
+                             yaxis=dict(title="power (chance to detect it)", range=[0, 1.02], tickformat=".0%"), width=640, height=400)
 
 # %% ../nbs/21_ab_design.ipynb #x001
 def compute_plan(config: PlanConfig, progress: bool = False) -> Result:

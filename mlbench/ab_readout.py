@@ -612,7 +612,8 @@ def cumulative_figure(result: Result) -> go.Figure | None:
                     line=dict(width=0), name="95% confidence sequence")
     fig.add_scatter(x=s["day"], y=s["diff"], mode="lines+markers", name=f"{s['arm']} − {result.body['control']}")
     fig.add_hline(y=0, line=dict(dash="dot"))
-    return fig.update_layout(title=f"Cumulative difference in {s['metric']}", yaxis_title="difference", width=700, height=400)
+    return fig.update_layout(title=f"Cumulative difference in {s['metric']}", xaxis_title="day",
+                             yaxis_title=f"{s['metric']}: {s['arm']} − {result.body['control']} (mean per unit)", width=700, height=400)
 
 # %% ../nbs/24_ab_readout.ipynb #x007
 @dataclass

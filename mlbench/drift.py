@@ -378,7 +378,9 @@ def distribution_figure(row: dict) -> go.Figure:
         labels = [f"≤ {e[0]:.4g}"] + [f"({e[i]:.4g}, {e[i + 1]:.4g}]" for i in range(len(e) - 1)] + [f"> {e[-1]:.4g}"]
     r, c = np.array(b["reference"]), np.array(b["current"])
     fig = go.Figure([go.Bar(x=labels, y=r / r.sum(), name="reference"), go.Bar(x=labels, y=c / c.sum(), name="current")])
-    return fig.update_layout(title=f"{row['name']} (PSI {row['psi']:.3f})", yaxis_title="share", barmode="group", width=700, height=380)
+    return fig.update_layout(title=f"{row['name']} (PSI {row['psi']:.3f})", yaxis=dict(title="share of non-null rows", tickformat=".0%"),
+                             xaxis_title=f"{row['name']} ({'category' if 'categories' in b else 'bin of the reference deciles'})",
+                             barmode="group", width=700, height=380)
 
 def windows_figure(report: dict) -> go.Figure:
     "PSI of each column per time window of the current data"
@@ -387,7 +389,8 @@ def windows_figure(report: dict) -> go.Figure:
     for name in ws[0]["columns"]:
         fig.add_scatter(x=[w["window_start"] for w in ws], y=[w["columns"][name] for w in ws], mode="lines+markers", name=name)
     fig.add_hline(y=report["thresholds"]["psi"], line=dict(dash="dot"), annotation_text="drift threshold")
-    return fig.update_layout(title="PSI per window", yaxis_title="PSI", width=760, height=420)
+    return fig.update_layout(title="PSI per window", yaxis_title="PSI (population stability index)", xaxis_title="window start",
+                             width=760, height=420)
 
 # %% ../nbs/31_drift.ipynb #x005
 def check_drift(config: DriftConfig):

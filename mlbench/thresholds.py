@@ -104,6 +104,7 @@ def threshold_figure(table: pd.DataFrame, chosen: float) -> go.Figure:
     fig.add_scatter(x=table.threshold, y=table.expected_cost, mode="lines", name="expected cost per row",
                     yaxis="y2", line=dict(dash="dash"))
     fig.add_vline(x=chosen, line=dict(color="black", dash="dot"), annotation_text=f"chosen {chosen:g}")
-    return fig.update_layout(title="Metrics across thresholds", xaxis_title="Threshold", yaxis=dict(range=[0, 1.02]),
-                             yaxis2=dict(title="Expected cost", overlaying="y", side="right", showgrid=False),
+    return fig.update_layout(title="Metrics across thresholds", xaxis_title="Threshold (score at or above: positive)",
+                             yaxis=dict(title="precision, recall, F1", range=[0, 1.02]),
+                             yaxis2=dict(title="Expected cost per row", overlaying="y", side="right", showgrid=False),
                              width=760, height=440)
