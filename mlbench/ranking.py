@@ -12,7 +12,7 @@ from .core import InputError, lazy_module
 pd = lazy_module("pandas")       # loaded on first use
 
 # %% auto #0
-__all__ = ['pd', 'query_metrics', 'ranking_summary']
+__all__ = ['pd', 'query_metrics', 'ranking_summary', 'query_bootstrap']
 
 # %% ../nbs/10a_ranking.ipynb #r005
 def _check_ranking_inputs(relevance, scores, queries):
@@ -71,3 +71,40 @@ def ranking_summary(per_query: pd.DataFrame) -> dict:
              for c in per_query.columns if c not in ("items", "relevant")}
     return {**means, "queries": len(per_query), "queries_without_relevant": int((per_query.relevant == 0).sum()),
             "items": int(per_query["items"].sum())}
+
+# %% ../nbs/10a_ranking.ipynb #x001
+def query_bootstrap(
+    per_query: pd.DataFrame,           # `query_metrics` of the model
+    baseline: pd.DataFrame | None = None,  # `query_metrics` of another model on the same queries (paired difference)
+    *, n_resamples: int = 1000,        # bootstrap resamples of the queries
+    seed: int = 0,                     # seed of the resamples
+    confidence: float = 0.95,          # interval level
+    block: int = 50,                   # resamples drawn at once (memory: block x queries counts)
+) -> dict:
+    "Per metric: {value, ci_low, ci_high} over resampled queries, and with `baseline` the paired difference {diff, ci_low, ci_high}"
+    if n_resamples < 1: raise InputError(f"n_resamples {n_resamples}: give at least 1 (1000 is usual)")
+    metrics = [c for c in per_query.columns if c not in ("items", "relevant")]
+    if baseline is not None:
+        if not per_query.index.equals(baseline.index):
+            raise InputError("the baseline's queries differ from the model's: a paired comparison needs the same queries")
+        missing = [c for c in metrics if c not in baseline.columns]
+        if missing: raise InputError(f"the baseline lacks the metrics {missing}; compute both with the same cut-offs")
+    values = per_query[metrics].to_numpy(float)
+    diffs = None if baseline is None else values - baseline[metrics].to_numpy(float)
+    known = ~np.isnan(values)
+    rng, n = np.random.default_rng(seed), len(per_query)
+    draws, diff_draws = [], []
+    for start in range(0, n_resamples, block):
+        counts = rng.multinomial(n, np.full(n, 1 / n), size=min(block, n_resamples - start)).astype(float)
+        draws.append((counts @ np.nan_to_num(values)) / (counts @ known))
+        if diffs is not None: diff_draws.append((counts @ np.nan_to_num(diffs)) / (counts @ ~np.isnan(diffs)))
+    alpha = (1 - confidence) / 2
+    def interval(sample): return np.nanquantile(sample, alpha, axis=0), np.nanquantile(sample, 1 - alpha, axis=0)
+    lo, hi = interval(np.vstack(draws))
+    out = {m: {"value": float(np.nanmean(values[:, j])), "ci_low": float(lo[j]), "ci_high": float(hi[j])} for j, m in enumerate(metrics)}
+    if diffs is not None:
+        dlo, dhi = interval(np.vstack(diff_draws))
+        for j, m in enumerate(metrics):
+            out[m]["diff"] = float(np.nanmean(diffs[:, j]))
+            out[m]["diff_ci_low"], out[m]["diff_ci_high"] = float(dlo[j]), float(dhi[j])
+    return out
