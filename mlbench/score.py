@@ -54,8 +54,10 @@ def contributions(model, frame, k: int) -> tuple[np.ndarray, np.ndarray]:
         it = model.booster.attr("best_iteration")
         rng = (0, int(it) + 1) if it is not None else (0, 0)
         values = model.booster.predict(model.dmatrix(frame), pred_contribs=True, iteration_range=rng)[:, :-1]   # last: bias
-    else:
-        values = model.design(model.spec, frame, model.medians, model.means, model.scales) * model.coef
+    else:                               # a categorical's one-hot terms add up to its one contribution
+        terms = model.design(model.spec, frame, model.medians, model.means, model.scales) * model.coef
+        bounds = np.cumsum([0] + [1] * len(model.spec.numeric) + [len(levels) for levels in model.spec.categorical.values()])
+        values = np.column_stack([terms[:, a:b].sum(axis=1) for a, b in zip(bounds[:-1], bounds[1:])])
     names = np.asarray(model.spec.columns, dtype=object)
     order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :k]
     return names[order], np.take_along_axis(values, order, axis=1)
