@@ -12,7 +12,8 @@ import pandas as pd
 from .core import InputError
 
 # %% auto #0
-__all__ = ['CHURN_LOGIT', 'REFERENCE_DATE', 'make_churn', 'make_ticket_events', 'simulate_experiment', 'simulate_current']
+__all__ = ['CHURN_LOGIT', 'REFERENCE_DATE', 'make_churn', 'make_ticket_events', 'simulate_experiment', 'simulate_current',
+           'make_search_results']
 
 # %% ../nbs/02_demo_data.ipynb #c005
 CHURN_LOGIT = {
@@ -156,3 +157,26 @@ def simulate_current(reference: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
     cur["monthly_charges"] = (cur.monthly_charges + 12).round(2)
     cur["signup_at"] = pd.Timestamp("2025-07-01") + pd.to_timedelta(rng.integers(0, 28 * 86400, len(cur)), unit="s")
     return cur
+
+# %% ../nbs/02_demo_data.ipynb #x004
+def make_search_results(
+    n_queries: int = 2_000,     # queries; each has 1 to 30 shown items
+    *, seed: int = 0,           # every random draw derives from this
+) -> pd.DataFrame:
+    "Generated search results with graded relevance (0-3) from a known function of the item features"
+    if n_queries < 10: raise InputError(f"n_queries={n_queries}; generate at least 10 queries")
+    rng = np.random.default_rng(seed)
+    sizes = np.where(rng.random(n_queries) < 0.05, 1, rng.integers(5, 31, n_queries))
+    query = np.repeat(np.arange(n_queries), sizes)
+    n = len(query)
+    intent = _categorical(rng, {"navigational": 0.3, "informational": 0.5, "transactional": 0.2}, n_queries)[query]
+    text_match = rng.beta(2, 5, n)
+    popularity = np.round(rng.lognormal(3, 1.2, n))
+    freshness_days = rng.integers(0, 365, n).astype(float)
+    price = np.where(intent == "transactional", np.round(rng.lognormal(3.5, 0.6, n), 2), np.nan)
+    latent = (4.0 * text_match + 0.35 * np.log1p(popularity) - 0.002 * freshness_days
+              + np.where(intent == "navigational", 1.5 * (text_match > 0.5), 0.0) + rng.normal(0, 0.6, n))
+    relevance = np.digitize(latent, [2.2, 3.0, 3.8])
+    shown = pd.Series(latent + rng.normal(0, 1.2, n)).groupby(query).rank(ascending=False, method="first").astype(int).to_numpy()
+    return pd.DataFrame({"query_id": query, "item_id": np.arange(n), "intent": intent, "shown_position": shown, "text_match": text_match.round(4),
+                         "popularity": popularity, "freshness_days": freshness_days, "price": price, "relevance": relevance})

@@ -21,8 +21,9 @@ from .core import lazy_module
 pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['pd', 'MODEL_KINDS', 'equals_label', 'FeatureSpec', 'XGBoostModel', 'LogisticModel', 'ModelRecord', 'check_model_name',
-           'register_model', 'parse_model_ref', 'get_model', 'list_models', 'load_model']
+__all__ = ['pd', 'TASKS', 'MODEL_KINDS', 'equals_label', 'class_label', 'class_codes', 'FeatureSpec', 'XGBoostModel',
+           'LogisticModel', 'LinearModel', 'PriorModel', 'ModelRecord', 'check_model_name', 'register_model',
+           'parse_model_ref', 'get_model', 'list_models', 'load_model']
 
 # %% ../nbs/03_registry.ipynb #c005
 def equals_label(values: pd.Series, positive) -> np.ndarray:
@@ -36,17 +37,35 @@ def equals_label(values: pd.Series, positive) -> np.ndarray:
         return (values.astype(float) == want).to_numpy()
     return (values.astype(str) == str(positive)).to_numpy()
 
+TASKS = ("binary", "multiclass", "regression", "ranking")
+
+def class_label(value) -> str:
+    "A class as text, the same whichever type the column was read as: 2, 2.0 and '2' are '2'; True is 'true'"
+    if isinstance(value, (bool, np.bool_)): return "true" if value else "false"
+    if isinstance(value, (float, np.floating)) and float(value).is_integer(): return str(int(value))
+    return str(value)
+
+def class_codes(values, classes: list) -> np.ndarray:
+    "Each value's position in `classes` (compared as `class_label` text); -1 for a class not in the list"
+    lookup = {c: i for i, c in enumerate(classes)}
+    return np.array([lookup.get(class_label(v), -1) for v in pd.Series(values).tolist()], dtype=np.int64)
+
 @dataclass
 class FeatureSpec:
-    "The columns a model reads, and the levels of each categorical column"
+    "The columns a model reads, the levels of each categorical column, and what the target means"
     target: str                        # label column
     numeric: list                      # numeric feature columns (booleans read as 0/1)
     categorical: dict                  # categorical column -> its training levels, in code order
-    positive: str | None = None        # the target's positive class; None: the target is 0/1 or true/false
+    positive: str | None = None        # binary: the target's positive class; None: the target is 0/1 or true/false
+    task: str = "binary"               # binary, multiclass, regression or ranking
+    classes: list | None = None        # multiclass: the target's classes as text (`class_label`), in code order
+    group: str | None = None           # ranking: the query column; a query's rows are ranked against each other
 
     def encode_target(self, values) -> np.ndarray:
-        "The target as 0/1 integers: 1 where it equals the positive class"
+        "The target as the model learns it: 0/1 (binary), class codes (multiclass, -1 unseen), floats (regression, ranking)"
         v = pd.Series(values)
+        if self.task == "multiclass": return class_codes(v, self.classes or [])
+        if self.task in ("regression", "ranking"): return pd.to_numeric(v, errors="coerce").astype(float).to_numpy()
         if self.positive is None: return v.astype(float).astype(int).to_numpy()
         return equals_label(v, self.positive).astype(int)
 
@@ -66,20 +85,23 @@ class FeatureSpec:
 
 # %% ../nbs/03_registry.ipynb #c008
 class XGBoostModel:
-    "A binary XGBoost booster with the feature spec it was trained on"
+    "An XGBoost booster (any task) with the feature spec it was trained on"
     kind, suffix = "xgboost", ".ubj"
     def __init__(self, booster: xgb.Booster, spec: FeatureSpec): self.booster, self.spec = booster, spec
 
-    def dmatrix(self, df: pd.DataFrame, label=None) -> xgb.DMatrix:
-        "XGBoost's input matrix for `df`, with categoricals as categories"
+    def dmatrix(self, df: pd.DataFrame, label=None, qid=None) -> xgb.DMatrix:
+        "XGBoost's input matrix for `df`, with categoricals as categories (and query ids for a ranker)"
         import xgboost as xgb    # here, not at import: reading a result or a registry entry needs no XGBoost (about 4 s)
-        return xgb.DMatrix(self.spec.frame(df), label=label, enable_categorical=True)
+        return xgb.DMatrix(self.spec.frame(df), label=label, qid=qid, enable_categorical=True)
 
-    def predict_proba(self, df: pd.DataFrame) -> np.ndarray:
-        "Probability of the positive class for each row of `df`, using the best iteration"
+    def predict(self, df: pd.DataFrame) -> np.ndarray:
+        "What the model says for each row of `df`, using the best iteration: P(positive) (binary), a rows x classes "
+        "matrix of probabilities (multiclass), a value (regression) or a ranking score (ranking)"
         it = self.booster.attr("best_iteration")
         rng = (0, int(it) + 1) if it is not None else (0, 0)
         return self.booster.predict(self.dmatrix(df), iteration_range=rng)
+
+    predict_proba = predict
 
     def save(self, path): self.booster.save_model(str(path))
 
@@ -113,6 +135,8 @@ class LogisticModel:
         z = self.design(self.spec, df, self.medians, self.means, self.scales) @ self.coef + self.intercept
         return 1 / (1 + np.exp(-z))
 
+    predict = predict_proba
+
     def save(self, path):
         Path(path).write_text(dumps_json({"medians": self.medians, "means": self.means, "scales": self.scales,
                                            "coef": self.coef, "intercept": self.intercept}))
@@ -122,7 +146,27 @@ class LogisticModel:
         d = json.loads(Path(path).read_text())
         return cls(spec, d["medians"], d["means"], d["scales"], d["coef"], d["intercept"])
 
-MODEL_KINDS = {m.kind: m for m in (XGBoostModel, LogisticModel)}
+class LinearModel(LogisticModel):
+    "Ridge regression baseline of a regressor or a ranker (pointwise, on relevance): the logistic model's design, no link"
+    kind = "linear"
+    def predict(self, df: pd.DataFrame) -> np.ndarray:
+        "The predicted value (regression) or ranking score (ranking) of each row of `df`"
+        return self.design(self.spec, df, self.medians, self.means, self.scales) @ self.coef + self.intercept
+    predict_proba = predict
+
+class PriorModel:
+    "Multiclass baseline that ignores the features: every row gets the training split's class rates"
+    kind, suffix = "prior", ".json"
+    def __init__(self, spec: FeatureSpec, rates: list): self.spec, self.rates = spec, np.asarray(rates, dtype=float)
+    def predict(self, df: pd.DataFrame) -> np.ndarray:
+        "A rows x classes matrix, each row the class rates"
+        return np.tile(self.rates, (len(df), 1))
+    predict_proba = predict
+    def save(self, path): Path(path).write_text(dumps_json({"rates": self.rates}))
+    @classmethod
+    def load(cls, path, spec: FeatureSpec): return cls(spec, json.loads(Path(path).read_text())["rates"])
+
+MODEL_KINDS = {m.kind: m for m in (XGBoostModel, LogisticModel, LinearModel, PriorModel)}
 
 # %% ../nbs/03_registry.ipynb #c011
 _MODELS_DDL = """
@@ -139,7 +183,7 @@ class ModelRecord:
     name: str
     version: int
     kind: str                 # key of MODEL_KINDS
-    task: str                 # "binary"
+    task: str                 # binary, multiclass, regression or ranking (`FeatureSpec.task`)
     spec: FeatureSpec
     params: dict
     seed: int
@@ -196,7 +240,7 @@ def register_model(
         rel = Path("models")/name/f"v{version}"/f"model{model.suffix}"
         with atomic_path(root/rel) as tmp:
             model.save(tmp)
-            rec = ModelRecord(name, version, model.kind, "binary", model.spec, params, seed, metrics, snapshot_id,
+            rec = ModelRecord(name, version, model.kind, model.spec.task, model.spec, params, seed, metrics, snapshot_id,
                               data_table, split, code_version(), package_versions(), rel.as_posix(),
                               sha256_file(tmp), utc_now())
             ws.con.execute("INSERT INTO mlbench_meta.models VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -236,7 +280,7 @@ def list_models(ws: Workspace, frame: bool = True):
     if not _has_registry(ws):
         columns = ["name", "version", "kind", "snapshot_id", "created_at"]
         return pd.DataFrame(columns=columns) if frame else (columns, [])
-    return ws.query("""SELECT name, version, kind, data_table, snapshot_id,
+    return ws.query("""SELECT name, version, kind, task, data_table, snapshot_id,
         round(TRY_CAST(json_extract(metrics, '$.valid_roc_auc') AS DOUBLE), 4) AS valid_roc_auc,
         round(TRY_CAST(json_extract(metrics, '$.test_roc_auc') AS DOUBLE), 4) AS test_roc_auc,
         left(artifact_sha256, 12) AS sha256, code_version, created_at

@@ -12,30 +12,35 @@ from dataclasses import dataclass, asdict, field
 import numpy as np
 import pandas as pd
 import xgboost as xgb
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score, log_loss
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import roc_auc_score, log_loss, accuracy_score, root_mean_squared_error, mean_absolute_error
 
 from .core import InputError, progress_bar
 from .workspace import Workspace, Snapshot, quote_ident, quote_literal, column_kind, identifier_columns
-from .registry import FeatureSpec, XGBoostModel, LogisticModel, ModelRecord, register_model, equals_label, check_model_name
+from .registry import (FeatureSpec, XGBoostModel, LogisticModel, LinearModel, PriorModel, ModelRecord, register_model,
+                              equals_label, check_model_name, class_label, TASKS)
+from .ranking import query_metrics
 
 # %% auto #0
-__all__ = ['MAX_LEVELS', 'DEFAULT_XGB_PARAMS', 'OBJECTIVE_METRICS', 'EARLY_STOPPING_METRICS', 'LEAKAGE_AUC', 'SCORE_NAME',
-           'TimeSplit', 'time_split', 'TargetInfo', 'check_target', 'infer_features', 'read_rows', 'category_levels',
-           'cuda_available', 'resolve_device', 'early_stopping_metric_for', 'fit_xgboost', 'fit_logistic',
-           'single_feature_auc', 'leakage_flags', 'TrainResult', 'train_models']
+__all__ = ['MAX_LEVELS', 'MAX_CLASSES', 'DEFAULT_XGB_PARAMS', 'TASK_PARAMS', 'OBJECTIVES', 'OBJECTIVE_METRICS',
+           'EARLY_STOPPING_METRICS', 'LEAKAGE_AUC', 'SCORE_NAME', 'COMPARED_ON', 'TimeSplit', 'time_split',
+           'TargetInfo', 'check_target', 'resolve_task', 'check_groups', 'infer_features', 'read_rows',
+           'category_levels', 'task_params', 'cuda_available', 'resolve_device', 'early_stopping_metric_for',
+           'query_ids', 'fit_xgboost', 'fit_logistic', 'fit_baseline', 'single_feature_auc', 'leakage_flags',
+           'TrainResult', 'task_scores', 'train_models']
 
 # %% ../nbs/04_train.ipynb #c005
 @dataclass
 class TimeSplit:
     "Where a table was cut into train, validation and test"
-    method: str                  # "time" (cut on `time_column`) or "hash" (seeded hash of the row)
+    method: str                  # "time" (cut on `time_column`), "hash" (seeded hash of the row) or "group" (of the query column)
     time_column: str | None
     valid_start: str | None      # first time value of validation (time method)
     test_start: str | None       # first time value of test (time method)
     valid_fraction: float = 0.2
     test_fraction: float = 0.2
     seed: int = 0
+    group_column: str | None = None   # "group": the query column, so that a query's rows stay in one split
 
     def where(self, part: str) -> str:
         "SQL condition (on a table aliased `t`) selecting `part`: train, valid, test or all"
@@ -46,7 +51,8 @@ class TimeSplit:
             c, v, s = quote_ident(self.time_column), quote_literal(self.valid_start), quote_literal(self.test_start)
             return {"train": f"({c} IS NULL OR {c} < {v})", "valid": f"({c} >= {v} AND {c} < {s})",
                     "test": f"{c} >= {s}"}[part]
-        bucket = f"(hash(t, {int(self.seed)}) % 10000)"
+        hashed = quote_ident(self.group_column) if self.method == "group" else "t"
+        bucket = f"(hash({hashed}, {int(self.seed)}) % 10000)"
         lo, hi = round(10000 * (1 - self.valid_fraction - self.test_fraction)), round(10000 * (1 - self.test_fraction))
         return {"train": f"{bucket} < {lo}", "valid": f"{bucket} >= {lo} AND {bucket} < {hi}", "test": f"{bucket} >= {hi}"}[part]
 
@@ -56,11 +62,13 @@ def time_split(
     ws: Workspace, table: str,
     time_column: str | None,        # None: hash split
     *, valid_fraction: float = 0.2, test_fraction: float = 0.2, seed: int = 0,
+    group_column: str | None = None,  # a ranker's query column: split whole queries by a seeded hash of it
 ) -> TimeSplit:
     "Cut `table` on the quantiles of `time_column` into train, validation and test"
     if not (0 < valid_fraction < 1 and 0 < test_fraction < 1 and valid_fraction + test_fraction < 0.9):
         raise InputError(f"valid_fraction={valid_fraction}, test_fraction={test_fraction}: each must be in (0, 1) "
                          "and together below 0.9")
+    if group_column is not None: return TimeSplit("group", None, None, None, valid_fraction, test_fraction, seed, group_column)
     if time_column is None: return TimeSplit("hash", None, None, None, valid_fraction, test_fraction, seed)
     q1, q2 = 1 - valid_fraction - test_fraction, 1 - test_fraction
     c = quote_ident(time_column)
@@ -112,9 +120,61 @@ def check_target(
         pos, neg = str(values[int(np.argmax(hit))]), str(values[int(np.argmin(hit))])
     return TargetInfo(target, None if positive is None else str(positive), pos, neg, int(n), int(total - n))
 
+MAX_CLASSES = 100
+
+def resolve_task(
+    ws: Workspace, table: str, target: str,
+    task: str = "auto",            # auto, or one of TASKS to check against the target
+    *, group: str | None = None,   # a ranker's query column (--group)
+    positive: str | None = None,   # a binary target's positive class
+) -> tuple[str, str]:
+    "The task to train and, in words, why: `auto` reads it from the target (and `group`); an explicit task is checked"
+    if task not in ("auto", *TASKS): raise InputError(f"--task {task!r} is not known; use auto, {', '.join(TASKS)}")
+    cols = ws.require_columns(table, [target], what="target column")
+    c, kind = quote_ident(target), column_kind(cols[target])
+    n, k = ws.con.execute(f"SELECT count({c}), count(DISTINCT {c}) FROM {quote_ident(table)}").fetchall()[0]
+    if n == 0: raise InputError(f"table {table!r} has no rows with a value of target {target!r}; nothing to train on")
+    values = [r[0] for r in ws.con.execute(f"SELECT DISTINCT {c} FROM {quote_ident(table)} WHERE {c} IS NOT NULL ORDER BY 1 LIMIT 6").fetchall()]
+    shown = ", ".join(map(str, values[:5])) + (", ..." if k > 5 else "")
+    if group is not None and task not in ("auto", "ranking"):
+        raise InputError(f"--group names the query column of a ranker; it does not go with --task {task}")
+    if task == "auto":
+        if group is not None: task, why = "ranking", f"--group {group} names the queries"
+        elif positive is not None or k == 2: task, why = "binary", f"target {target!r} has 2 values"
+        elif kind == "numeric": task, why = "regression", f"target {target!r} is numeric with {k:,} values; pass --task multiclass to treat them as classes"
+        elif kind == "categorical": task, why = "multiclass", f"target {target!r} has {k:,} text values"
+        else: raise InputError(f"target {target!r} has type {cols[target]}; train on a number, a boolean or text")
+    else: why = "asked for"
+    if task in ("regression", "ranking") and kind != "numeric":
+        raise InputError(f"target {target!r} holds {cols[target]} values ({shown}); a {task} target must be numbers. "
+                         "Cast it in SQL, or pass --task multiclass or binary")
+    if task == "ranking":
+        if group is None: raise InputError("--task ranking needs --group QUERY_COL: the column saying which rows are ranked together")
+        if float(ws.scalar(f"SELECT min({c}) FROM {quote_ident(table)}")) < 0:
+            raise InputError(f"target {target!r} has negative values; a ranking target is a relevance grade >= 0 (0, 1, 2, ...)")
+    if task == "multiclass":
+        if k < 3: raise InputError(f"target {target!r} has {k} value{'s' if k != 1 else ''} ({shown}); a multiclass target needs 3 or more. "
+                                   "With 2, pass --task binary")
+        if k > MAX_CLASSES: raise InputError(f"target {target!r} has {k:,} values; a multiclass target may have at most {MAX_CLASSES}. "
+                                             "Group rare classes, or pass --task regression for a number")
+    return task, why
+
+def check_groups(ws: Workspace, table: str, group: str) -> dict:
+    "Queries of a ranking table: how many, how many have one row (nothing to rank) or no query id; refuses one row per query"
+    ws.require_columns(table, [group], what="group (query) column")
+    g = quote_ident(group)
+    queries, largest, single = ws.con.execute(f"SELECT count(*), max(n), count(*) FILTER (WHERE n = 1) FROM "
+                                              f"(SELECT {g}, count(*) AS n FROM {quote_ident(table)} WHERE {g} IS NOT NULL GROUP BY {g})").fetchall()[0]
+    if not queries: raise InputError(f"group column {group!r} is empty (all NULL); pass the column that names each query")
+    if largest < 2:
+        raise InputError(f"group column {group!r} has one row per query ({queries:,} queries); a ranker learns from rows ranked "
+                         "against each other. Pass the query column with --group")
+    missing = ws.scalar(f"SELECT count(*) FROM {quote_ident(table)} WHERE {g} IS NULL")
+    return {"queries": int(queries), "single_row_queries": int(single), "rows_without_query": int(missing)}
+
 def infer_features(
     columns: dict,                 # column -> DuckDB type
-    target: str, time_column: str | None,
+    target: str, time_column: str | None,   # neither is a feature
     features=None,                 # explicit feature list, or None to infer
     exclude=(),                    # columns never used
     identifiers: dict | None = None,  # identifier column -> reason (`workspace.identifier_columns`)
@@ -163,8 +223,31 @@ def category_levels(ws: Workspace, table: str, column: str, where: str = "TRUE")
 DEFAULT_XGB_PARAMS = {"objective": "binary:logistic", "eval_metric": ["auc", "logloss"], "tree_method": "hist",
                       "max_depth": 5, "eta": 0.05, "subsample": 0.8, "colsample_bytree": 0.8, "min_child_weight": 5,
                       "max_cat_to_onehot": 8}
-OBJECTIVE_METRICS = {"binary:logistic": "logloss", "binary:logitraw": "logloss", "binary:hinge": "error"}
-EARLY_STOPPING_METRICS = {"logloss": False, "auc": True, "aucpr": True, "error": False}   # metric -> higher is better
+TASK_PARAMS = {                         # over DEFAULT_XGB_PARAMS: each task's objective and the metrics it watches
+    "binary": {"objective": "binary:logistic", "eval_metric": ["auc", "logloss"]},
+    "multiclass": {"objective": "multi:softprob", "eval_metric": ["merror", "mlogloss"]},
+    "regression": {"objective": "reg:squarederror", "eval_metric": ["mae", "rmse"]},
+    "ranking": {"objective": "rank:ndcg", "eval_metric": ["ndcg@5", "ndcg@10"]}}
+OBJECTIVES = {"binary": ("binary:logistic",), "multiclass": ("multi:softprob",),
+              "regression": ("reg:squarederror", "reg:absoluteerror", "reg:quantileerror", "reg:pseudohubererror"),
+              "ranking": ("rank:ndcg", "rank:pairwise")}
+OBJECTIVE_METRICS = {"binary:logistic": "logloss", "binary:logitraw": "logloss", "binary:hinge": "error",
+                     "multi:softprob": "mlogloss", "reg:squarederror": "rmse", "reg:absoluteerror": "mae",
+                     "reg:quantileerror": "quantile", "reg:pseudohubererror": "mphe",
+                     "rank:ndcg": "ndcg@10", "rank:pairwise": "ndcg@10"}
+EARLY_STOPPING_METRICS = {"logloss": False, "auc": True, "aucpr": True, "error": False,     # metric -> higher is better
+                          "mlogloss": False, "merror": False, "rmse": False, "mae": False, "quantile": False, "mphe": False,
+                          "ndcg@10": True, "ndcg@5": True}
+
+def task_params(task: str, params: dict | None = None, *, objective: str | None = None, classes: int | None = None) -> dict:
+    "XGBoost parameters for `task`: the defaults, the task's objective (or `objective`, checked), then `params`"
+    if objective is not None and objective not in OBJECTIVES[task]:
+        raise InputError(f"--objective {objective!r} does not train a {task} model; use {', '.join(OBJECTIVES[task])}")
+    p = {**DEFAULT_XGB_PARAMS, **TASK_PARAMS[task], **({"objective": objective} if objective else {}), **(params or {})}
+    if p["objective"] == "reg:quantileerror" and "quantile_alpha" not in p:
+        raise InputError("--objective reg:quantileerror needs --quantile-alpha A (the quantile, e.g. 0.9)")
+    if task == "multiclass": p["num_class"] = int(classes)
+    return p
 
 class _RoundProgress(xgb.callback.TrainingCallback):
     "A progress bar over boosting rounds (a line per start and end outside a terminal), with the validation metric that decides early stopping"
@@ -201,19 +284,32 @@ def early_stopping_metric_for(params: dict, metric: str | None = None) -> str:
     metric = metric or OBJECTIVE_METRICS.get(params.get("objective", "binary:logistic"), "logloss")
     if metric not in EARLY_STOPPING_METRICS:
         raise InputError(f"--early-stopping-metric {metric!r} is not supported; use {', '.join(EARLY_STOPPING_METRICS)}")
+    objective = params.get("objective", "binary:logistic")
+    task = next((t for t, objectives in OBJECTIVES.items() if objective in objectives), "binary")
+    fits = {"binary": ("logloss", "auc", "aucpr", "error"), "multiclass": ("mlogloss", "merror"),
+            "regression": ("rmse", "mae", "quantile", "mphe"), "ranking": ("ndcg@10", "ndcg@5")}[task]
+    if metric not in fits:
+        raise InputError(f"--early-stopping-metric {metric!r} does not measure a {task} model; use {', '.join(fits)}")
     return metric
+
+def query_ids(df: pd.DataFrame, spec: FeatureSpec) -> np.ndarray | None:
+    "A ranker's query ids for XGBoost (`df` sorted by the query column), None for other tasks"
+    return pd.factorize(df[spec.group], sort=True)[0] if spec.task == "ranking" else None
 
 def fit_xgboost(train: pd.DataFrame, valid: pd.DataFrame, spec: FeatureSpec, *, seed: int, params: dict | None = None,
                 num_boost_round: int = 1000, early_stopping_rounds: int = 50, device: str = "cpu",
-                early_stopping_metric: str | None = None,   # None: the objective's metric (log loss)
+                early_stopping_metric: str | None = None,   # None: the objective's metric (log loss for binary)
+                objective: str | None = None,               # None: the task's (`TASK_PARAMS`)
                 progress: bool = True) -> tuple[XGBoostModel, dict]:
-    "Train a booster on `train`, early-stopped on `valid`; return it and the parameters used"
-    p = {**DEFAULT_XGB_PARAMS, **(params or {}), "seed": seed, "device": resolve_device(device)}
+    "Train a booster for `spec.task` on `train`, early-stopped on `valid`; return it and the parameters used"
+    p = {**task_params(spec.task, params, objective=objective, classes=len(spec.classes or [])), "seed": seed,
+         "device": resolve_device(device)}
     metric = early_stopping_metric_for(p, early_stopping_metric)
     listed = p["eval_metric"] if isinstance(p["eval_metric"], list) else [p["eval_metric"]]
     p["eval_metric"] = [m for m in listed if m != metric] + [metric]
     model = XGBoostModel(None, spec)
-    dtrain, dvalid = model.dmatrix(train, train[spec.target]), model.dmatrix(valid, valid[spec.target])
+    dtrain = model.dmatrix(train, train[spec.target], qid=query_ids(train, spec))
+    dvalid = model.dmatrix(valid, valid[spec.target], qid=query_ids(valid, spec))
     stop = xgb.callback.EarlyStopping(rounds=early_stopping_rounds, metric_name=metric, data_name="valid",
                                       maximize=EARLY_STOPPING_METRICS[metric], save_best=False)
     model.booster = xgb.train(p, dtrain, num_boost_round=num_boost_round, evals=[(dvalid, "valid")], verbose_eval=False,
@@ -222,24 +318,39 @@ def fit_xgboost(train: pd.DataFrame, valid: pd.DataFrame, spec: FeatureSpec, *, 
                    "early_stopping_metric": metric, "best_iteration": model.booster.best_iteration,
                    "rounds_trained": model.booster.num_boosted_rounds()}
 
-def fit_logistic(train: pd.DataFrame, spec: FeatureSpec, *, seed: int, C: float = 1.0) -> tuple[LogisticModel, dict]:
-    "Fit the logistic baseline on `train`; return it and its parameters"
+def _standardisation(train: pd.DataFrame, spec: FeatureSpec) -> tuple[dict, dict, dict]:
+    "Medians (to impute), means and scales (to standardise) of the numeric features on `train`"
     x = spec.frame(train)
     medians = {c: float(x[c].median()) if x[c].notna().any() else 0.0 for c in spec.numeric}
     filled = {c: x[c].fillna(medians[c]) for c in spec.numeric}
-    means = {c: float(filled[c].mean()) for c in spec.numeric}
-    scales = {c: float(filled[c].std()) or 1.0 for c in spec.numeric}
+    return medians, {c: float(filled[c].mean()) for c in spec.numeric}, {c: float(filled[c].std()) or 1.0 for c in spec.numeric}
+
+def fit_logistic(train: pd.DataFrame, spec: FeatureSpec, *, seed: int, C: float = 1.0) -> tuple[LogisticModel, dict]:
+    "Fit the logistic baseline on `train`; return it and its parameters"
+    medians, means, scales = _standardisation(train, spec)
     design = LogisticModel.design(spec, train, medians, means, scales)
     lr = LogisticRegression(C=C, max_iter=2000, random_state=seed).fit(design, train[spec.target].to_numpy())
     model = LogisticModel(spec, medians, means, scales, lr.coef_[0].tolist(), float(lr.intercept_[0]))
     return model, {"C": C, "max_iter": 2000, "solver": lr.solver}
 
+def fit_baseline(train: pd.DataFrame, spec: FeatureSpec, *, seed: int) -> tuple:
+    "The simple model every readout compares with: logistic (binary), class rates (multiclass), ridge (regression; ranking, "
+    "pointwise on the relevance grades)"
+    if spec.task == "binary": return fit_logistic(train, spec, seed=seed)
+    y = train[spec.target].to_numpy()
+    if spec.task == "multiclass":
+        return PriorModel(spec, (np.bincount(y, minlength=len(spec.classes)) / len(y)).tolist()), {"baseline": "training class rates"}
+    medians, means, scales = _standardisation(train, spec)
+    ridge = Ridge(alpha=1.0).fit(LinearModel.design(spec, train, medians, means, scales), y)
+    return LinearModel(spec, medians, means, scales, ridge.coef_.tolist(), float(ridge.intercept_)), {"alpha": 1.0, "model": "ridge"}
+
 # %% ../nbs/04_train.ipynb #x003
 LEAKAGE_AUC = 0.99
 SCORE_NAME = re.compile(r"(^|[_\W])(y_?pred|y_?hat|yhat|preds?|predictions?|predicted|proba|probability|probs?|logits?|model_score)([_\W]|$)", re.I)
 
-def single_feature_auc(x: pd.Series, y: np.ndarray) -> float | None:
-    "ROC AUC of one feature alone (either direction); None when it cannot rank"
+def single_feature_auc(x: pd.Series, y: np.ndarray | None) -> float | None:
+    "ROC AUC of one feature alone (either direction); None when it cannot rank (or `y` is not a binary target)"
+    if y is None: return None
     if isinstance(x.dtype, pd.CategoricalDtype) or x.dtype == object:
         codes = pd.Series(pd.Categorical(x).codes, index=x.index)
         counts = codes.value_counts()
@@ -270,22 +381,60 @@ class TrainResult:
     baseline: ModelRecord | None
     snapshot: Snapshot
     split: TimeSplit
-    notes: list                      # one line each: what was left out or dropped
+    notes: list                      # one line each: what was inferred, left out or dropped
     training: dict = field(default_factory=dict)   # the `training` record (see above)
     warnings: list = field(default_factory=list)   # problems the user should look at
 
-def _scores(model, frames: dict, target: str) -> dict:
+COMPARED_ON = {"binary": ("log_loss", "log loss", False), "multiclass": ("log_loss", "log loss", False),
+               "regression": ("rmse", "RMSE", False), "ranking": ("ndcg@10", "NDCG@10", True)}   # metric, words, higher is better
+
+def task_scores(spec: FeatureSpec, y: np.ndarray, predicted: np.ndarray, frame: pd.DataFrame) -> dict:
+    "The registry's metrics of one split: ROC AUC and log loss (binary), log loss and accuracy (multiclass), RMSE and MAE "
+    "(regression), NDCG@10 (ranking, the mean over queries)"
+    if spec.task == "binary": return {"roc_auc": float(roc_auc_score(y, predicted)), "log_loss": float(log_loss(y, predicted, labels=[0, 1]))}
+    if spec.task == "multiclass":
+        return {"log_loss": float(log_loss(y, np.clip(predicted, 1e-15, 1), labels=list(range(len(spec.classes))))),
+                "accuracy": float(accuracy_score(y, predicted.argmax(axis=1)))}
+    if spec.task == "regression":
+        return {"rmse": float(root_mean_squared_error(y, predicted)), "mae": float(mean_absolute_error(y, predicted))}
+    return {"ndcg@10": float(query_metrics(y, predicted, frame[spec.group].to_numpy(), ks=(10,))["ndcg@10"].mean())}
+
+def _scores(model, frames: dict, spec: FeatureSpec) -> dict:
     out = {}
     for part, df in frames.items():
-        p = model.predict_proba(df)
-        out[f"{part}_roc_auc"] = float(roc_auc_score(df[target], p))
-        out[f"{part}_log_loss"] = float(log_loss(df[target], p, labels=[0, 1]))
+        out |= {f"{part}_{k}": v for k, v in task_scores(spec, df[spec.target].to_numpy(), model.predict(df), df).items()}
         out[f"n_{part}"] = len(df)
     return out
+
+def _sorted_classes(labels) -> list:
+    "Class labels in a natural order: by number when every label is one, else as text"
+    labels = sorted(set(labels))
+    try: return sorted(labels, key=float)
+    except ValueError: return labels
+
+def _check_parts(frames: dict, spec: FeatureSpec, table: str, raw: dict):
+    "Each split must be able to train or measure the task; a class first seen after training is refused"
+    target = spec.target
+    for part, df in frames.items():
+        if spec.task == "multiclass":
+            unseen = sorted(set(map(class_label, raw[part])) - set(spec.classes))
+            if unseen:
+                n = int(sum(class_label(v) in unseen for v in raw[part]))
+                raise InputError(f"class {unseen[0]!r} of target {target!r} is in the {part} split ({n:,} rows) but not in the training "
+                                 "split, so the model cannot learn it; drop or merge that class, or split differently (--time-column, --seed)")
+        if spec.task == "binary" and (df.empty or df[target].nunique() < 2):
+            raise InputError(f"the {part} split of {table!r} has {len(df)} rows and {df[target].nunique()} class(es); "
+                             "a table needs more rows of both classes spread over time")
+        if df.empty: raise InputError(f"the {part} split of {table!r} has no rows; a table needs more rows to train, validate and test")
+        if part == "train" and spec.task in ("regression", "ranking") and df[target].nunique() < 2:
+            raise InputError(f"target {target!r} is constant in the training split; there is nothing to learn")
 
 def train_models(
     ws: Workspace, table: str, target: str,
     *, name: str,                          # registry name of the XGBoost model; the baseline is NAME_baseline
+    task: str = "auto",                    # binary, multiclass, regression, ranking, or auto (from the target; see `resolve_task`)
+    group: str | None = None,              # ranking: the query column
+    objective: str | None = None,          # XGBoost objective (default: the task's; see OBJECTIVES)
     features=None, exclude=(),             # see `infer_features`
     time_column: str | None = None,        # None: the first timestamp column, else a hash split
     positive: str | None = None,           # the target's positive class; see `check_target`
@@ -294,59 +443,77 @@ def train_models(
     seed: int = 42,
     params: dict | None = None,            # XGBoost parameters over DEFAULT_XGB_PARAMS
     num_boost_round: int = 1000, early_stopping_rounds: int = 50,
-    early_stopping_metric: str | None = None,  # None: the objective's own metric (log loss)
+    early_stopping_metric: str | None = None,  # None: the objective's own metric (log loss for binary)
     baseline: bool = True, device: str = "cpu", progress: bool = True,
 ) -> TrainResult:
-    "Train and register an XGBoost model and its logistic baseline on `table`"
+    "Train and register an XGBoost model for the target's task and its simple baseline on `table`"
     check_model_name(name)                 # before any work: a bad name must not cost a training
     if on_missing_target not in ("drop", "error"): raise InputError(f"--on-missing-target {on_missing_target!r}: use drop or error")
-    early_stopping_metric_for({**DEFAULT_XGB_PARAMS, **(params or {})}, early_stopping_metric)
     columns = ws.columns(table)
-    info = check_target(ws, table, target, positive)
-    if info.missing and on_missing_target == "error":
-        raise InputError(f"target {target!r} is missing (NULL) in {info.missing:,} of {info.rows + info.missing:,} rows; "
+    task, why = resolve_task(ws, table, target, task, group=group, positive=positive)
+    if positive is not None and task != "binary": raise InputError(f"--positive names a binary target's class; this is a {task} task")
+    early_stopping_metric_for(task_params(task, params, objective=objective, classes=3), early_stopping_metric)
+    info = check_target(ws, table, target, positive) if task == "binary" else None
+    n_target, n_all = ws.con.execute(f"SELECT count({quote_ident(target)}), count(*) FROM {quote_ident(table)}").fetchall()[0]
+    missing = int(n_all - n_target)
+    if missing and on_missing_target == "error":
+        raise InputError(f"target {target!r} is missing (NULL) in {missing:,} of {n_all:,} rows; "
                          "fill them, or drop them with --on-missing-target drop")
+    groups = check_groups(ws, table, group) if task == "ranking" else None
     snap = ws.snapshot(table, time_column)
     ids = identifier_columns(ws.con, quote_ident(table), columns) if not features else {}
-    numeric, categorical, left_out = infer_features(columns, target, snap.time_column, features, exclude, ids)
+    numeric, categorical, left_out = infer_features(columns, target, snap.time_column, features, [*exclude, *([group] if group else [])], ids)
+    if group: left_out[group] = "the query column (--group): rows are ranked within it"
     unusable = [c for c in [*numeric, *categorical] if any(ch in c for ch in "[]<")]
     if unusable: raise InputError(f"feature column {unusable[0]!r} has a name XGBoost refuses ('[', ']' or '<'); rename it, "
                                   f"or leave it out with --exclude")
-    notes = [f"left out {c}: {why}" for c, why in left_out.items() if why != "excluded"]
-    if info.missing: notes.append(f"{info.missing:,} rows with a missing target {target!r} dropped")
-    split = time_split(ws, table, snap.time_column, seed=seed)
-    tgt = f"{quote_ident(target)} IS NOT NULL"
-    spec = FeatureSpec(target, numeric, {c: category_levels(ws, table, c, split.where("train")) for c in categorical}, info.positive)
-    frames = {part: read_rows(ws, table, [*spec.columns, target], f"{split.where(part)} AND {tgt}") for part in ("train", "valid", "test")}
-    for part, df in frames.items():
-        df[target] = spec.encode_target(df[target])
-        if df.empty or df[target].nunique() < 2:
-            raise InputError(f"the {part} split of {table!r} has {len(df)} rows and {df[target].nunique()} class(es); "
-                             "a table needs more rows of both classes spread over time")
-    leaks = leakage_flags(frames["train"], frames["train"][target].to_numpy(), spec)
+    notes = [f"task: {task} ({why})"] + [f"left out {c}: {why}" for c, why in left_out.items() if why != "excluded"]
+    if missing: notes.append(f"{missing:,} rows with a missing target {target!r} dropped")
+    if groups and groups["rows_without_query"]: notes.append(f"{groups['rows_without_query']:,} rows without a query id ({group!r}) dropped")
+    if task == "ranking":
+        notes.append(f"split by a seeded hash of {group!r}: each of the {groups['queries']:,} queries stays whole in one split"
+                     + (f"; {snap.time_column!r} is not used to split" if snap.time_column else ""))
+        if groups["single_row_queries"]: notes.append(f"{groups['single_row_queries']:,} queries have one row: nothing to rank in them")
+    split = time_split(ws, table, snap.time_column, seed=seed, group_column=group if task == "ranking" else None)
+    keep = f"{quote_ident(target)} IS NOT NULL" + (f" AND {quote_ident(group)} IS NOT NULL" if task == "ranking" else "")
+    spec = FeatureSpec(target, numeric, {c: category_levels(ws, table, c, split.where("train")) for c in categorical},
+                       info.positive if info else None, task=task, group=group if task == "ranking" else None)
+    wanted = [*spec.columns, target, *([group] if task == "ranking" else [])]
+    frames = {part: read_rows(ws, table, wanted, f"{split.where(part)} AND {keep}") for part in ("train", "valid", "test")}
+    if task == "ranking": frames = {k: df.sort_values(group, kind="stable").reset_index(drop=True) for k, df in frames.items()}
+    raw = {part: df[target].tolist() for part, df in frames.items()}
+    if task == "multiclass": spec.classes = _sorted_classes(map(class_label, raw["train"]))
+    _check_parts(frames, spec, table, raw)
+    for df in frames.values(): df[target] = spec.encode_target(df[target])
+    if task == "multiclass" and len(spec.classes) < 2:
+        raise InputError(f"the training split of {table!r} holds one class of {target!r}; a classifier needs more")
+    leaks = leakage_flags(frames["train"], frames["train"][target].to_numpy() if task == "binary" else None, spec)
     if leaks and strict:
         raise InputError(f"possible leakage in {len(leaks)} feature(s): " + "; ".join(f"{l['column']}: {l['reason']}" for l in leaks)
                          + ". Leave them out with --exclude, or train without --strict")
     model, xparams = fit_xgboost(frames["train"], frames["valid"], spec, seed=seed, params=params, num_boost_round=num_boost_round,
-                                 early_stopping_rounds=early_stopping_rounds, device=device,
+                                 early_stopping_rounds=early_stopping_rounds, device=device, objective=objective,
                                  early_stopping_metric=early_stopping_metric, progress=progress)
     fitted = [(name, model, xparams)]
     if baseline:
-        base, bparams = fit_logistic(frames["train"], spec, seed=seed)
+        base, bparams = fit_baseline(frames["train"], spec, seed=seed)
         fitted.append((f"{name}_baseline", base, bparams))
-    scored = [_scores(m, {k: frames[k] for k in ("valid", "test")}, target) | {"n_train": len(frames["train"]),
-              "n_missing_target": info.missing} for _, m, _ in fitted]
+    scored = [_scores(m, {k: frames[k] for k in ("valid", "test")}, spec) | {"n_train": len(frames["train"]),
+              "n_missing_target": missing} for _, m, _ in fitted]
     warns = [f"possible leakage: {l['column']}: {l['reason']}" for l in leaks]
-    if baseline and scored[0]["valid_log_loss"] > scored[1]["valid_log_loss"]:
-        warns.append(f"{name} has a worse validation log loss ({scored[0]['valid_log_loss']:.4f}) than its logistic baseline "
-                     f"({scored[1]['valid_log_loss']:.4f}); it may be undertrained or overfit: check --early-stopping-rounds "
+    key, words, higher = COMPARED_ON[task]
+    if baseline and (scored[0][f"valid_{key}"] < scored[1][f"valid_{key}"] if higher else scored[0][f"valid_{key}"] > scored[1][f"valid_{key}"]):
+        warns.append(f"{name} has a worse validation {words} ({scored[0][f'valid_{key}']:.4f}) than its baseline "
+                     f"({scored[1][f'valid_{key}']:.4f}); it may be undertrained or overfit: check --early-stopping-rounds "
                      "and the parameters, or ship the baseline")
-    training = {"rounds_trained": xparams["rounds_trained"], "best_iteration": xparams["best_iteration"],
+    training = {"task": task, "task_reason": why, "objective": xparams["objective"],
+                "rounds_trained": xparams["rounds_trained"], "best_iteration": xparams["best_iteration"],
                 "early_stopping_metric": xparams["early_stopping_metric"],
                 "features": {"numeric": numeric, "categorical": categorical}, "left_out": left_out,
-                "split": split.to_dict(), "positive_class": info.positive_label, "negative_class": info.negative_label,
-                "rows": {"train": len(frames["train"]), "valid": len(frames["valid"]), "test": len(frames["test"]),
-                         "missing_target": info.missing}, "leakage": leaks, "warnings": warns}
+                "split": split.to_dict(), "positive_class": info.positive_label if info else None,
+                "negative_class": info.negative_label if info else None, "classes": spec.classes, "group": spec.group,
+                "queries": groups, "rows": {"train": len(frames["train"]), "valid": len(frames["valid"]), "test": len(frames["test"]),
+                                            "missing_target": missing}, "leakage": leaks, "warnings": warns}
     records = []
     try:
         with ws.transaction():
