@@ -66,7 +66,10 @@ EXAMPLES = {
     "ingest": ["mlbench ingest customers.csv --table customers",
                "mlbench ingest events.parquet --table events --time-column ts"],
     "train": ["mlbench train --table customers --target churned",
-              "mlbench train --table customers --target churned --positive yes --exclude customer_id --seed 7"],
+              "mlbench train --table customers --target churned --positive yes --exclude customer_id --seed 7",
+              "mlbench train --table search --target relevance --group query_id --exclude shown_position",
+              "mlbench train --table wine --target cultivar --task multiclass",
+              "mlbench train --table houses --target price --objective reg:quantileerror --quantile-alpha 0.9 --name price_q90"],
     "evaluate": ["mlbench evaluate --model customers_xgb", "mlbench evaluate --model customers_xgb:2 --segments plan,region --gates gates.yml",
                  "mlbench evaluate --predictions scored.parquet --target churned --score p_churn"],
     "card": ["mlbench card --model customers_xgb:2 --card-info card.yml"],
@@ -130,16 +133,23 @@ def _add_ingest(p):
     _workspace_arg(p)
 
 def _add_train(p):
-    p.description = ("Train a binary XGBoost classifier with early stopping on a time-ordered split, and a "
-                     "logistic-regression baseline; register both (NAME and NAME_baseline).")
+    p.description = ("Train an XGBoost model (binary or multiclass classifier, regressor or ranker) with early stopping on a "
+                     "time-ordered split, and a simple baseline (logistic, class rates, ridge); register both (NAME and NAME_baseline).")
     p.add_argument("--table", required=True, help="training table")
-    p.add_argument("--target", required=True, help="binary target column (0/1 or true/false, or any two values with --positive)")
+    p.add_argument("--target", required=True, help="target column: two classes, more classes, a number, or a relevance grade (ranking)")
+    p.add_argument("--task", choices=["auto", "binary", "multiclass", "regression", "ranking"], default="auto",
+                   help="what to train (default: auto, from the target and --group; training says what it inferred)")
+    p.add_argument("--group", default=None, metavar="QUERY_COL", help="ranking: the column naming each query (its rows are ranked together)")
+    p.add_argument("--objective", default=None, metavar="OBJ",
+                   help="XGBoost objective (default: the task's): reg:absoluteerror, reg:quantileerror, rank:pairwise, ...")
+    p.add_argument("--quantile-alpha", type=float, default=None, metavar="A", help="the quantile of --objective reg:quantileerror, e.g. 0.9")
     p.add_argument("--positive", default=None, metavar="LABEL", help="the target's positive class, e.g. yes, M, 1.0 (default: 1 or true)")
     p.add_argument("--on-missing-target", choices=["drop", "error"], default="drop",
                    help="rows whose target is NULL: drop and count them, or refuse (default: drop)")
     p.add_argument("--strict", action="store_true", help="refuse to train when a feature looks like leakage")
-    p.add_argument("--early-stopping-metric", default=None, choices=["logloss", "auc", "aucpr", "error"],
-                   help="validation metric that stops training (default: the objective's, logloss)")
+    p.add_argument("--early-stopping-metric", default=None,
+                   choices=["logloss", "auc", "aucpr", "error", "mlogloss", "merror", "rmse", "mae", "quantile", "mphe", "ndcg@10", "ndcg@5"],
+                   help="validation metric that stops training (default: the objective's: logloss, mlogloss, rmse, ndcg@10)")
     p.add_argument("--name", default=None, help="model name (default: TABLE_xgb)")
     p.add_argument("--features", type=_csv, default=None, metavar="A,B,...", help="feature columns (default: all but target, time, ids)")
     p.add_argument("--exclude", type=_csv, default=[], metavar="A,B,...", help="columns never used as features")
@@ -148,7 +158,7 @@ def _add_train(p):
     p.add_argument("--seed", type=SEED, default=42, help="random seed (default: 42)")
     p.add_argument("--num-boost-round", type=_int_in(1, 10**6), default=1000, help="maximum boosting rounds (default: 1000)")
     p.add_argument("--early-stopping-rounds", type=_int_in(1, 10**6), default=50, help="rounds without improvement before stopping (default: 50)")
-    p.add_argument("--no-baseline", action="store_true", help="do not train the logistic baseline")
+    p.add_argument("--no-baseline", action="store_true", help="do not train the baseline")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu",
                    help="XGBoost device: cpu, cuda, or auto (cuda when a GPU is visible) (default: cpu)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -299,6 +309,8 @@ def _run_ingest(args) -> int:
 def _run_train(args) -> int:
     from mlbench import pipeline
     res = pipeline.train(args.workspace, args.table, args.target, name=args.name or f"{args.table}_xgb",
+                         task=args.task, group=args.group, objective=args.objective,
+                         params={"quantile_alpha": args.quantile_alpha} if args.quantile_alpha is not None else None,
                          features=args.features, exclude=args.exclude, time_column=args.time_column, seed=args.seed,
                          num_boost_round=args.num_boost_round, early_stopping_rounds=args.early_stopping_rounds,
                          positive=args.positive, on_missing_target=args.on_missing_target, strict=args.strict,
@@ -307,18 +319,23 @@ def _run_train(args) -> int:
     t, s = res.training, res.training["split"]
     cut = (f"time on {s['time_column']}: validation from {s['valid_start']}, test from {s['test_start']}" if s["method"] == "time"
            else f"seeded hash (seed {s['seed']}), {1 - s['valid_fraction'] - s['test_fraction']:.0%}/{s['valid_fraction']:.0%}/{s['test_fraction']:.0%}")
-    print(f"positive class: {t['positive_class']!r} (negative: {t['negative_class']!r})")
+    print(f"task: {t['task']} ({t['task_reason']}); objective {t['objective']}")
+    if t["task"] == "binary": print(f"positive class: {t['positive_class']!r} (negative: {t['negative_class']!r})")
+    if t["task"] == "multiclass": print(f"classes ({len(t['classes'])}): {', '.join(t['classes'])}")
     print(f"split: {cut}; rows train {t['rows']['train']:,}, valid {t['rows']['valid']:,}, test {t['rows']['test']:,}"
           + (f"; {t['rows']['missing_target']:,} with a missing target dropped" if t['rows']['missing_target'] else ""))
     print(f"features ({len(t['features']['numeric']) + len(t['features']['categorical'])}): "
           + ", ".join(t["features"]["numeric"] + t["features"]["categorical"]))
     print(f"xgboost: {t['rounds_trained']} rounds trained, best iteration {t['best_iteration']} "
           f"(early stopping on validation {t['early_stopping_metric']})")
-    for note in res.notes: print(f"note: {note}")
+    for note in res.notes[1:]: print(f"note: {note}")
     for w in res.warnings: print(f"WARNING: {w}")
+    words = {"log_loss": "log loss", "roc_auc": "ROC AUC", "accuracy": "accuracy", "rmse": "RMSE", "mae": "MAE", "ndcg@10": "NDCG@10"}
     for r in (res.model, res.baseline):
-        if r: print(f"registered {r.ref} ({r.kind}): valid log loss {r.metrics['valid_log_loss']:.4f}, ROC AUC {r.metrics['valid_roc_auc']:.4f}; "
-                    f"test log loss {r.metrics['test_log_loss']:.4f}, ROC AUC {r.metrics['test_roc_auc']:.4f}, sha256 {r.artifact_sha256[:12]}")
+        if not r: continue
+        shown = [k for k in words if f"valid_{k}" in r.metrics]
+        print(f"registered {r.ref} ({r.kind}): " + "; ".join(f"{part} " + ", ".join(f"{words[k]} {r.metrics[f'{part}_{k}']:.4f}" for k in shown)
+                                                       for part in ("valid", "test")) + f", sha256 {r.artifact_sha256[:12]}")
     return 0
 
 def _run_score(args) -> int:

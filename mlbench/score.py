@@ -20,7 +20,7 @@ from .protocol import describe_input
 pd = lazy_module("pandas")
 
 # %% auto #0
-__all__ = ['pd', 'CHUNK_ROWS', 'PROVENANCE_COLUMNS', 'ScoreResult', 'contributions', 'score']
+__all__ = ['pd', 'CHUNK_ROWS', 'PROVENANCE_COLUMNS', 'ScoreResult', 'output_columns', 'contributions', 'score']
 
 # %% ../nbs/07_score.ipynb #s005
 CHUNK_ROWS = 100_000
@@ -48,12 +48,21 @@ def _output_kind(out: str) -> str:
     if _TABLE_NAME.match(str(out)): return "table"
     raise InputError(f"--out {out!r}: give a .parquet file or a table name (letters, digits, _)")
 
+def output_columns(spec, score_column: str) -> list:
+    "The columns a model's scores take: one (binary, regression, ranking), or one probability per class and the predicted class"
+    if spec.task != "multiclass": return [score_column]
+    return [f"{score_column}_{c}" for c in spec.classes] + [f"{score_column}_predicted"]
+
 def contributions(model, frame, k: int) -> tuple[np.ndarray, np.ndarray]:
-    "Each row's `k` largest contributions to its score by absolute value: (feature names, values), both (rows, k)"
+    "Each row's `k` largest contributions to its score by absolute value (a multiclass model's: to its predicted class): "
+    "(feature names, values), both (rows, k)"
     if model.kind == "xgboost":
         it = model.booster.attr("best_iteration")
         rng = (0, int(it) + 1) if it is not None else (0, 0)
-        values = model.booster.predict(model.dmatrix(frame), pred_contribs=True, iteration_range=rng)[:, :-1]   # last: bias
+        values = model.booster.predict(model.dmatrix(frame), pred_contribs=True, iteration_range=rng)
+        if values.ndim == 3: values = values[np.arange(len(values)), model.predict(frame).argmax(axis=1)]   # rows x classes x features
+        values = values[:, :-1]                                                                            # last: bias
+    elif model.kind == "prior": values = np.zeros((len(frame), len(model.spec.columns)))   # class rates: no feature moves them
     else:                               # a categorical's one-hot terms add up to its one contribution
         terms = model.design(model.spec, frame, model.medians, model.means, model.scales) * model.coef
         bounds = np.cumsum([0] + [1] * len(model.spec.numeric) + [len(levels) for levels in model.spec.categorical.values()])
@@ -90,13 +99,14 @@ def score(
         columns = relation_columns(con, rel)
         missing = [c for c in features if c not in columns]
         if missing: raise InputError(f"{data} lacks the model's feature columns {missing}; score data with {record.ref}'s training schema")
-        added = [score_column, *PROVENANCE_COLUMNS] + [f"explain_{i}_{part}" for i in range(1, explain + 1) for part in ("feature", "value")]
+        added = [*output_columns(m.spec, score_column), *PROVENANCE_COLUMNS] + [f"explain_{i}_{part}" for i in range(1, explain + 1) for part in ("feature", "value")]
         clash = [c for c in added if c in columns]
         if clash: raise InputError(f"{data} already has column(s) {clash}; choose another --score-column, or drop them")
         total = con.execute(f"SELECT count(*) FROM {rel}").fetchall()[0][0]   # fetchall: DuckDB 2 keeps a fetchone result open
         if total == 0: raise InputError(f"{data} has no rows; nothing to score")
         meta = {"model": record.ref, "model_sha256": record.artifact_sha256, "scored_at": scored_at, "input": identity,
-                "score_column": score_column, "task": "binary", "target": m.spec.target, "positive": m.spec.positive}
+                "score_column": score_column, "task": m.spec.task, "target": m.spec.target, "positive": m.spec.positive,
+                "classes": m.spec.classes, "group": m.spec.group, "score_columns": output_columns(m.spec, score_column)}
         dest = Path(out) if kind == "file" else Path(tempfile.mkdtemp(prefix=".mlbench-score-", dir=ws_path.parent))/"scores.parquet"
         try: rows = _write_scores(con, rel, m, record, dest, meta, score_column, explain, chunk_rows, total, progress)
         except BaseException:
@@ -128,7 +138,12 @@ def _write_scores(con, rel, m, record: ModelRecord, dest: Path, meta: dict, scor
                 n = batch.num_rows
                 if n == 0: continue
                 frame = batch.select(m.spec.columns).to_pandas()
-                table = pa.Table.from_batches([batch]).append_column(score_column, pa.array(m.predict_proba(frame), pa.float64()))
+                table, predicted = pa.Table.from_batches([batch]), m.predict(frame)
+                if m.spec.task == "multiclass":
+                    for i, name in enumerate(meta["score_columns"][:-1]): table = table.append_column(name, pa.array(predicted[:, i], pa.float64()))
+                    labels = np.asarray(m.spec.classes, dtype=object)[predicted.argmax(axis=1)]
+                    table = table.append_column(meta["score_columns"][-1], pa.array(labels.tolist(), pa.string()).dictionary_encode())
+                else: table = table.append_column(score_column, pa.array(predicted, pa.float64()))
                 for name, value in zip(PROVENANCE_COLUMNS, (record.ref, record.artifact_sha256, meta["scored_at"])):
                     table = table.append_column(name, pa.array([value] * n, pa.string()).dictionary_encode())
                 if explain:

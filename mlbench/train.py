@@ -246,6 +246,8 @@ def task_params(task: str, params: dict | None = None, *, objective: str | None 
     p = {**DEFAULT_XGB_PARAMS, **TASK_PARAMS[task], **({"objective": objective} if objective else {}), **(params or {})}
     if p["objective"] == "reg:quantileerror" and "quantile_alpha" not in p:
         raise InputError("--objective reg:quantileerror needs --quantile-alpha A (the quantile, e.g. 0.9)")
+    if "quantile_alpha" in p and not (p["objective"] == "reg:quantileerror" and 0 < float(p["quantile_alpha"]) < 1):
+        raise InputError(f"--quantile-alpha {p['quantile_alpha']}: give a quantile between 0 and 1, with --objective reg:quantileerror")
     if task == "multiclass": p["num_class"] = int(classes)
     return p
 
