@@ -14,7 +14,7 @@ from numba import njit, prange
 from scipy import stats
 
 from .core import InputError
-from .metrics import ECE_BINS, task_metrics, check_binary_inputs, check_regression_inputs
+from .metrics import ECE_BINS, task_metrics, check_binary_inputs, check_regression_inputs, check_multiclass_inputs
 
 # %% auto #0
 __all__ = ['POISSON_TABLE', 'resample_keys', 'poisson_weights', 'bootstrap_draws', 'Interval', 'BootstrapResult',
@@ -63,7 +63,7 @@ def poisson_weights(
 
 # %% ../nbs/11_bootstrap.ipynb #c008
 _BINARY_DRAWS = ("roc_auc", "pr_auc", "log_loss", "brier", "ece", "accuracy", "precision", "recall", "f1")
-_REGRESSION_DRAWS = ("rmse", "mae", "r2")
+_REGRESSION_DRAWS = ("rmse", "mae", "r2", "mape")
 _KEYS_PER_PASS = 8                        # 32 resamples per pass over the rows
 
 @njit(cache=True, nogil=True)
@@ -115,13 +115,13 @@ def _binary_pass(keys, unit, table, order, y, run_start, log_loss, gap, ece_bin,
         out[r, 8] = 2.0 * tp[r] / (2 * tp[r] + fp[r] + fn) if tp[r] > 0 else 0.0
 
 @njit(cache=True, nogil=True)
-def _regression_pass(keys, unit, table, y_centred, p_centred, out):
-    "One model, 4·len(keys) resamples: rmse, mae and r2 of each from weighted sums"
+def _regression_pass(keys, unit, table, y_centred, p_centred, inv_abs_y, out):
+    "One model, 4·len(keys) resamples: rmse, mae, r2 and mape (rows with `inv_abs_y` > 0: a nonzero target) from weighted sums"
     n, K = y_centred.shape[0], keys.shape[0]
     R = 4 * K
     w = np.empty(R, np.int64)
     total, sy, syy = np.zeros(R), np.zeros(R), np.zeros(R)
-    sse, sae = np.zeros(R), np.zeros(R)
+    sse, sae, sape, nonzero = np.zeros(R), np.zeros(R), np.zeros(R), np.zeros(R)
     for j in range(n):
         if unit: w[:] = 1
         else:
@@ -129,14 +129,16 @@ def _regression_pass(keys, unit, table, y_centred, p_centred, out):
             for k in range(K):
                 z = _mix(x + keys[k])
                 for q in range(4): w[4 * k + q] = table[(z >> (_S16 * np.uint64(q))) & _LOW16]
-        yj = y_centred[j]; e = yj - p_centred[j]
+        yj = y_centred[j]; e = yj - p_centred[j]; inv = inv_abs_y[j]; nz = 1.0 if inv > 0 else 0.0
         for r in range(R):
             wr = w[r]
             total[r] += wr; sy[r] += wr * yj; syy[r] += wr * yj * yj; sse[r] += wr * e * e; sae[r] += wr * abs(e)
+            sape[r] += wr * abs(e) * inv; nonzero[r] += wr * nz
     for r in range(R):
         sst = syy[r] - sy[r] * sy[r] / total[r]
         out[r, 0] = np.sqrt(sse[r] / total[r]); out[r, 1] = sae[r] / total[r]
         out[r, 2] = 1 - sse[r] / sst if sst > 0 else (1.0 if sse[r] == 0 else 0.0)   # scikit-learn's force_finite
+        out[r, 3] = sape[r] / nonzero[r] if nonzero[r] > 0 else np.nan
 
 @njit(cache=True, parallel=True, nogil=True)
 def _binary_blocks(keys, unit, table, orders, ys, run_starts, log_losses, gaps, ece_bins, predicted, out):
@@ -148,11 +150,11 @@ def _binary_blocks(keys, unit, table, orders, ys, run_starts, log_losses, gaps, 
                      predicted[m], out[m, b])
 
 @njit(cache=True, parallel=True, nogil=True)
-def _regression_blocks(keys, unit, table, y_centred, predictions, out):
+def _regression_blocks(keys, unit, table, y_centred, predictions, inv_abs_y, out):
     blocks, models = keys.shape[0], predictions.shape[0]
     for t in prange(blocks * models):
         b, m = t // models, t % models
-        _regression_pass(keys[b], unit, table, y_centred, predictions[m], out[m, b])
+        _regression_pass(keys[b], unit, table, y_centred, predictions[m], inv_abs_y, out[m, b])
 
 def _binary_arrays(y: np.ndarray, s: np.ndarray, order: np.ndarray, threshold: float) -> tuple:
     "What a pass reads per row, in ascending score order"
@@ -163,6 +165,47 @@ def _binary_arrays(y: np.ndarray, s: np.ndarray, order: np.ndarray, threshold: f
             np.minimum((ss * ECE_BINS).astype(np.int64), ECE_BINS - 1).astype(np.int8), ss >= threshold)
 
 _PASS_LOCK = threading.Lock()             # Numba's thread pool runs one parallel call at a time
+
+_MULTICLASS_DRAWS = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "log_loss", "top2_accuracy", "ece_classwise", "ece_top_label")
+
+def _multiclass_columns(y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    "Per row, the columns whose weighted sums give every multiclass metric: correct, top-2 hit, log loss, one-hot of the "
+    "true and the predicted class, and (class, bin) and (top-label bin) calibration gaps"
+    n, K = P.shape
+    pred = P.argmax(axis=1)
+    top2 = (P > P[np.arange(n), y][:, None]).sum(axis=1) < 2          # scikit-learn's top_k_accuracy: at most one class scores higher
+    true_1h, pred_1h = np.eye(K)[y], np.eye(K)[pred]
+    ll = -np.log(np.clip(P[np.arange(n), y], 1e-15, 1))
+    bins = np.minimum((P * ECE_BINS).astype(int), ECE_BINS - 1)
+    gaps = np.zeros((n, K * ECE_BINS))
+    gaps[np.repeat(np.arange(n), K), (np.arange(K) * ECE_BINS + bins).ravel()] = (true_1h - P).ravel()
+    top = np.zeros((n, ECE_BINS))
+    top[np.arange(n), np.minimum((P.max(axis=1) * ECE_BINS).astype(int), ECE_BINS - 1)] = (pred == y) - P.max(axis=1)
+    return np.column_stack([pred == y, top2, ll, true_1h, pred_1h * true_1h, pred_1h, gaps, top]).astype(float)
+
+def _multiclass_draws(y: np.ndarray, scores: list, keys, n_resamples: int) -> dict:
+    "The multiclass metrics on each Poisson resample (the same weights as `poisson_weights`), as weighted sums: a matrix product per block"
+    K = scores[0].shape[1]
+    weights = (np.ones((1, len(y))) for _ in range(1)) if keys is None else \
+              (poisson_weights(keys[i:i + 8], len(y)).astype(float) for i in range(0, len(keys), 8))
+    weights = list(weights)
+    out = np.empty((len(scores), sum(len(w) for w in weights), len(_MULTICLASS_DRAWS)))
+    for m, P in enumerate(scores):
+        cols, row = _multiclass_columns(y, P), 0
+        for W in weights:
+            S = W @ cols
+            total = W.sum(axis=1)
+            acc, top2, ll = S[:, 0] / total, S[:, 1] / total, S[:, 2] / total
+            support, tp, predicted = S[:, 3:3 + K], S[:, 3 + K:3 + 2 * K], S[:, 3 + 2 * K:3 + 3 * K]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)
+            gaps = np.abs(S[:, 3 + 3 * K:3 + 3 * K + K * ECE_BINS]).reshape(len(W), K, ECE_BINS).sum(axis=2)
+            ece_top = np.abs(S[:, 3 + 3 * K + K * ECE_BINS:]).sum(axis=1) / total
+            out[m, row:row + len(W)] = np.column_stack([acc, f1.mean(axis=1), acc, (f1 * support).sum(axis=1) / total, ll, top2,
+                                                        gaps.mean(axis=1) / total, ece_top])
+            row += len(W)
+    out = out[:, :n_resamples]
+    return {name: out[:, :, i] for i, name in enumerate(_MULTICLASS_DRAWS)}
 
 def bootstrap_draws(
     task: str,                   # "binary" or "regression"
@@ -179,6 +222,7 @@ def bootstrap_draws(
     padded = np.zeros(-(-len(keys) // per) * per, np.uint64)
     padded[:len(keys)] = keys
     blocks = padded.reshape(-1, per)
+    if task == "multiclass": return _multiclass_draws(y, scores, None if unit else keys, n_resamples)
     if task == "binary":
         names = _BINARY_DRAWS
         columns = [_binary_arrays(y, s, np.argsort(s, kind="mergesort"), threshold) for s in scores]
@@ -189,7 +233,8 @@ def bootstrap_draws(
         centre = y.mean()
         out = np.empty((len(scores), len(blocks), 4 * per, len(names)))
         with _PASS_LOCK:
-            _regression_blocks(blocks, unit, POISSON_TABLE, y - centre, np.stack([p - centre for p in scores]), out)
+            inv_abs_y = np.divide(1.0, np.abs(y), out=np.zeros_like(y, dtype=float), where=y != 0)
+            _regression_blocks(blocks, unit, POISSON_TABLE, y - centre, np.stack([p - centre for p in scores]), inv_abs_y, out)
     out = out.reshape(len(scores), -1, len(names))[:, :n_resamples]
     return {name: out[:, :, i] for i, name in enumerate(names)}
 
@@ -231,7 +276,7 @@ def bootstrap_metrics(
     "Point values and percentile bootstrap intervals of every metric of `task`"
     if n_resamples < 1: raise InputError(f"--bootstrap {n_resamples}: need at least 1 resample (1000 is usual)")
     if not 0 < confidence < 1: raise InputError(f"confidence {confidence} must be between 0 and 1")
-    check = check_binary_inputs if task == "binary" else check_regression_inputs
+    check = {"binary": check_binary_inputs, "multiclass": check_multiclass_inputs}.get(task, check_regression_inputs)
     extra = {"threshold": threshold} if task == "binary" else {}
     y, s = check(y_true, y_score, **extra)
     b = None if baseline_score is None else check(y_true, baseline_score, **extra)[1]

@@ -14,40 +14,71 @@ from .core import InputError, lazy_module
 skm = lazy_module("sklearn.metrics")            # scikit-learn loads on first use: `mlbench --help` stays fast
 
 # %% auto #0
-__all__ = ['skm', 'METRICS', 'TASKS', 'ECE_BINS', 'MetricInfo', 'task_metrics', 'check_binary_inputs', 'ece_score',
-           'binary_metrics', 'check_regression_inputs', 'regression_metrics', 'compute_metrics', 'roc_points',
-           'pr_points']
+__all__ = ['skm', 'B', 'M', 'R', 'METRICS', 'TASKS', 'MULTICLASS_ORDER', 'ECE_BINS', 'MetricInfo', 'task_metrics',
+           'check_binary_inputs', 'ece_score', 'binary_metrics', 'check_regression_inputs', 'mape_score',
+           'regression_metrics', 'compute_metrics', 'check_multiclass_inputs', 'multiclass_metrics', 'per_class_table',
+           'confusion_counts', 'roc_points', 'pr_points']
 
 # %% ../nbs/10_metrics.ipynb #c005
 @dataclass(frozen=True)
 class MetricInfo:
     "How to read a metric"
     name: str
-    task: str                    # "binary" or "regression"
+    tasks: tuple                 # the tasks it measures: binary, multiclass, regression, ranking
     greater_is_better: bool
-    needs: str                   # "scores", "labels" (scores cut at the threshold) or "predictions"
+    needs: str                   # "scores", "labels" (scores cut at the threshold), "predictions" or "queries"
     label: str                   # human name for reports
 
-METRICS = {m.name: m for m in [
-    MetricInfo("roc_auc", "binary", True, "scores", "ROC AUC"),
-    MetricInfo("pr_auc", "binary", True, "scores", "PR AUC (average precision)"),
-    MetricInfo("log_loss", "binary", False, "scores", "Log loss"),
-    MetricInfo("brier", "binary", False, "scores", "Brier score"),
-    MetricInfo("ece", "binary", False, "scores", "Expected calibration error"),
-    MetricInfo("accuracy", "binary", True, "labels", "Accuracy"),
-    MetricInfo("precision", "binary", True, "labels", "Precision"),
-    MetricInfo("recall", "binary", True, "labels", "Recall"),
-    MetricInfo("f1", "binary", True, "labels", "F1"),
-    MetricInfo("rmse", "regression", False, "predictions", "RMSE"),
-    MetricInfo("mae", "regression", False, "predictions", "MAE"),
-    MetricInfo("r2", "regression", True, "predictions", "R²"),
-]}
-TASKS = ("binary", "regression")
+    @property
+    def task(self) -> str: return " or ".join(self.tasks)
 
-def task_metrics(task: str) -> dict:
-    "The metrics of one task, in report order"
-    if task not in TASKS: raise InputError(f"unknown task {task!r}; use binary or regression")
-    return {k: m for k, m in METRICS.items() if m.task == task}
+_RANKING_FAMILIES = {"ndcg": "NDCG", "map": "MAP", "recall": "Recall", "precision": "Precision"}
+
+class _Metrics(dict):
+    "name -> MetricInfo; a ranking metric at any cut-off (`ndcg@7`) is made on first use"
+    def __missing__(self, name):
+        family, _, k = str(name).partition("@")
+        if family not in _RANKING_FAMILIES or not k.isdigit() or int(k) < 1: raise KeyError(name)
+        return MetricInfo(name, ("ranking",), True, "queries", f"{_RANKING_FAMILIES[family]}@{int(k)}")
+    def __contains__(self, name):
+        try: self[name]
+        except KeyError: return False
+        return True
+
+B, M, R = ("binary",), ("multiclass",), ("regression",)
+METRICS = _Metrics({m.name: m for m in [
+    MetricInfo("roc_auc", B, True, "scores", "ROC AUC"),
+    MetricInfo("pr_auc", B, True, "scores", "PR AUC (average precision)"),
+    MetricInfo("log_loss", B + M, False, "scores", "Log loss"),
+    MetricInfo("brier", B, False, "scores", "Brier score"),
+    MetricInfo("ece", B, False, "scores", "Expected calibration error"),
+    MetricInfo("accuracy", B + M, True, "labels", "Accuracy"),
+    MetricInfo("precision", B, True, "labels", "Precision"),
+    MetricInfo("recall", B, True, "labels", "Recall"),
+    MetricInfo("f1", B, True, "labels", "F1"),
+    MetricInfo("macro_f1", M, True, "labels", "Macro F1"),
+    MetricInfo("micro_f1", M, True, "labels", "Micro F1"),
+    MetricInfo("weighted_f1", M, True, "labels", "Weighted F1"),
+    MetricInfo("top2_accuracy", M, True, "scores", "Top-2 accuracy"),
+    MetricInfo("ece_classwise", M, False, "scores", "Classwise ECE"),
+    MetricInfo("ece_top_label", M, False, "scores", "Top-label ECE"),
+    MetricInfo("rmse", R, False, "predictions", "RMSE"),
+    MetricInfo("mae", R, False, "predictions", "MAE"),
+    MetricInfo("mape", R, False, "predictions", "MAPE (nonzero targets)"),
+    MetricInfo("r2", R, True, "predictions", "R²"),
+    MetricInfo("mrr", ("ranking",), True, "queries", "MRR"),
+]})
+TASKS = ("binary", "multiclass", "regression", "ranking")
+MULTICLASS_ORDER = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "log_loss", "top2_accuracy", "ece_classwise", "ece_top_label")
+
+def task_metrics(task: str, ks=(5, 10)) -> dict:
+    "The metrics of one task, in report order (a ranking's for the cut-offs `ks`)"
+    if task not in TASKS: raise InputError(f"unknown task {task!r}; use {', '.join(TASKS)}")
+    if task == "ranking":
+        names = [f"{f}@{k}" for f in _RANKING_FAMILIES for k in ks] + ["mrr"]
+        return {n: METRICS[n] for n in names}
+    if task == "multiclass": return {k: METRICS[k] for k in MULTICLASS_ORDER}
+    return {k: m for k, m in METRICS.items() if task in m.tasks}
 
 # %% ../nbs/10_metrics.ipynb #c007
 def check_binary_inputs(
@@ -105,16 +136,67 @@ def check_regression_inputs(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
         raise InputError("targets and predictions must be finite numbers without missing values")
     return y, p
 
+def mape_score(y_true, y_pred) -> float:
+    "Mean absolute percentage error over the rows whose target is not zero (NaN when every target is zero)"
+    y, p = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    nonzero = y != 0
+    return float(skm.mean_absolute_percentage_error(y[nonzero], p[nonzero])) if nonzero.any() else float("nan")
+
 def regression_metrics(y_true, y_pred) -> dict:
-    "rmse, mae and r2 of one model"
+    "rmse, mae, mape (nonzero targets) and r2 of one model"
     y, p = check_regression_inputs(y_true, y_pred)
-    return {"rmse": skm.root_mean_squared_error(y, p), "mae": skm.mean_absolute_error(y, p), "r2": skm.r2_score(y, p)}
+    return {"rmse": skm.root_mean_squared_error(y, p), "mae": skm.mean_absolute_error(y, p), "mape": mape_score(y, p),
+            "r2": skm.r2_score(y, p)}
 
 def compute_metrics(task: str, y_true, y_score, *, threshold: float = 0.5) -> dict:
-    "Every metric of `task` for one model"
+    "Every metric of `task` for one model (a multiclass `y_score` is rows x classes; ranking: see `mlbench.ranking`)"
     if task == "binary": return binary_metrics(y_true, y_score, threshold=threshold)
+    if task == "multiclass": return multiclass_metrics(y_true, y_score)
+    if task == "ranking": raise InputError("ranking metrics need the queries: use mlbench.ranking.query_metrics")
     task_metrics(task)
     return regression_metrics(y_true, y_score)
+
+# %% ../nbs/10_metrics.ipynb #x001
+def check_multiclass_inputs(y_true, proba) -> tuple[np.ndarray, np.ndarray]:
+    "Validate class codes and a rows x classes probability matrix"
+    y, P = np.asarray(y_true), np.asarray(proba, dtype=float)
+    if P.ndim != 2 or y.ndim != 1 or len(y) != len(P):
+        raise InputError(f"a multiclass evaluation needs codes (rows) and probabilities (rows x classes); got shapes {y.shape} and {P.shape}")
+    if len(y) == 0: raise InputError("no rows to evaluate; the data set is empty")
+    if P.shape[1] < 2: raise InputError(f"probabilities of {P.shape[1]} class: a classifier needs 2 or more")
+    if not np.isfinite(P).all() or P.min() < 0 or P.max() > 1: raise InputError("probabilities must be in [0, 1] without missing values")
+    if not np.allclose(P.sum(axis=1), 1, atol=1e-3): raise InputError("each row's class probabilities must add up to 1")
+    if not np.isin(y, np.arange(P.shape[1])).all(): raise InputError("class codes must be 0 .. classes-1 (a class the model does not know?)")
+    return y.astype(int), P
+
+def _binned_gap(hit: np.ndarray, prob: np.ndarray, bins: int = ECE_BINS) -> float:
+    "ECE of one probability column: bin-share-weighted |rate - mean probability| over equal-width bins"
+    idx = np.minimum((prob * bins).astype(int), bins - 1)
+    return float(np.abs(np.bincount(idx, weights=hit, minlength=bins) - np.bincount(idx, weights=prob, minlength=bins)).sum() / len(hit))
+
+def multiclass_metrics(y_true, proba) -> dict:
+    "Every multiclass metric of one model (see the registry above)"
+    y, P = check_multiclass_inputs(y_true, proba)
+    labels, pred = list(range(P.shape[1])), P.argmax(axis=1)
+    f1 = {avg: skm.f1_score(y, pred, labels=labels, average=avg, zero_division=0) for avg in ("macro", "micro", "weighted")}
+    return {"accuracy": skm.accuracy_score(y, pred), "macro_f1": f1["macro"], "micro_f1": f1["micro"], "weighted_f1": f1["weighted"],
+            "log_loss": skm.log_loss(y, np.clip(P, 1e-15, 1), labels=labels),
+            "top2_accuracy": skm.top_k_accuracy_score(y, P, k=2, labels=labels),
+            "ece_classwise": float(np.mean([_binned_gap((y == c).astype(float), P[:, c]) for c in labels])),
+            "ece_top_label": _binned_gap((pred == y).astype(float), P.max(axis=1))}
+
+def per_class_table(y_true, proba, classes: list) -> list[dict]:
+    "Per class: support, precision, recall, F1 (of the top class) and its one-vs-rest ECE"
+    y, P = check_multiclass_inputs(y_true, proba)
+    labels = list(range(P.shape[1]))
+    p, r, f, s = skm.precision_recall_fscore_support(y, P.argmax(axis=1), labels=labels, zero_division=0)
+    return [{"class": str(c), "support": int(s[i]), "precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+             "ece": _binned_gap((y == i).astype(float), P[:, i])} for i, c in enumerate(classes)]
+
+def confusion_counts(y_true, proba) -> list[list[int]]:
+    "Confusion matrix: row = true class, column = predicted class, in the model's class order"
+    y, P = check_multiclass_inputs(y_true, proba)
+    return skm.confusion_matrix(y, P.argmax(axis=1), labels=list(range(P.shape[1]))).tolist()
 
 # %% ../nbs/10_metrics.ipynb #c019
 def _thin(*arrays, max_points: int):
