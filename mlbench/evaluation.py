@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import json
 import numpy as np
 import plotly.graph_objects as go
 import duckdb
@@ -21,8 +22,8 @@ bootstrap = lazy_module("mlbench.bootstrap")    # Numba compiles on import: load
 from .protocol import Result, ReportKind, Verdict, Heading, NotApplicable, provenance, register, workspace_field
 from .codes import small_group, small_group_reason, describe
 from .workspace import Workspace, quote_ident, file_relation, relation_columns, workspace_path
-from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label
-from .metrics import METRICS, TASKS, roc_points, pr_points
+from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label, class_codes
+from .metrics import METRICS, TASKS, roc_points, pr_points, task_metrics, per_class_table, confusion_counts
 from .calibration import reliability_table, reliability_figure_from_tables, recalibrate, RECALIBRATIONS
 from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, threshold_figure
 from .fairness import fairness_report, group_labels
@@ -34,14 +35,15 @@ from .core import lazy_module
 pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['bootstrap', 'pd', 'MAX_LEVELS', 'MIN_SEGMENT', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS', 'EVALUATION',
-           'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline', 'load_registry_data',
-           'load_predictions', 'EvaluationConfig', 'segment_values', 'headline_metric', 'worst_segments', 'top_errors',
-           'figure_data', 'EvaluationResult', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
-           'evaluation_headline', 'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view',
-           'metrics_table', 'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure',
-           'regression_figure', 'curves_view', 'reliability_figure', 'calibration_view', 'thresholds_view',
-           'segment_figure', 'segments_view', 'explanations_view', 'errors_view']
+__all__ = ['bootstrap', 'pd', 'MAX_LEVELS', 'MIN_SEGMENT', 'HEADLINE_METRICS', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS',
+           'EVALUATION', 'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline',
+           'load_registry_data', 'scored_file_meta', 'load_predictions', 'EvaluationConfig', 'segment_values',
+           'task_bootstrap', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data', 'EvaluationResult',
+           'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation', 'evaluation_headline',
+           'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view', 'metrics_table', 'comparison_view',
+           'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure', 'regression_figure', 'residual_figure',
+           'confusion_figure', 'ranking_figure', 'ndcg_histogram', 'curves_view', 'reliability_figure',
+           'calibration_view', 'thresholds_view', 'segment_figure', 'segments_view', 'explanations_view', 'errors_view']
 
 # %% ../nbs/19_evaluation.ipynb #c005
 @dataclass
@@ -61,11 +63,18 @@ class EvalData:
     dropped: int = 0                    # rows left out for a missing target
     missing_score: int = 0              # rows left out for a missing (NULL) score
     positive_class: str | None = None   # the target value scored as 1 (binary)
+    classes: list | None = None         # multiclass: class names in score-column order (y holds codes into it)
+    group: np.ndarray | None = None     # ranking: the query of each row
+    interval: tuple | None = None       # regression: (low, high) arrays of a prediction interval
 
 def infer_task(values, task: str | None = None, target: str = "target") -> str:
     "binary for a 0/1 (or boolean) target, regression for another numeric one; checks an explicit `task`"
     v = pd.Series(values)
-    if task not in (None, "auto", *TASKS): raise InputError(f"unknown task {task!r}; use auto, binary or regression")
+    if task not in (None, "auto", *TASKS): raise InputError(f"unknown task {task!r}; use auto, {', '.join(TASKS)}")
+    if task == "ranking":
+        r = pd.to_numeric(v, errors="coerce")
+        if r.isna().any() or (r < 0).any(): raise InputError(f"ranking target {target!r} must be relevance grades: numbers >= 0")
+        return task
     if not (pd.api.types.is_numeric_dtype(v) or pd.api.types.is_bool_dtype(v)):
         shown = ", ".join(map(str, sorted(v.dropna().astype(str).unique())[:5]))
         raise InputError(f"target {target!r} is not numeric (values: {shown}); name the positive class with --positive")
@@ -86,7 +95,7 @@ def check_scores(task: str, score: np.ndarray, name: str, baseline=None, baselin
         if s is None: continue
         if np.isnan(s).any():
             raise InputError(f"score column {n!r} has {int(np.isnan(s).sum())} missing (NaN) values; score every row")
-        if task == "binary" and (s.min() < 0 or s.max() > 1):
+        if task in ("binary", "multiclass") and (s.min() < 0 or s.max() > 1):
             raise InputError(f"score column {n!r} has values outside [0, 1] ({s.min():.3g} to {s.max():.3g}); "
                              "a classifier's scores must be probabilities")
 
@@ -126,55 +135,106 @@ def load_registry_data(
         ws.require_columns(table, columns, what="segment or sensitive column")
         part = resolve_split(record, table, split)
         where = TimeSplit(**record.split).where(part)
-        wanted = [*spec.columns, *(base.spec.columns if base else []), *columns, spec.target]
-        rows = read_rows(ws, table, wanted, f"{where} AND {quote_ident(spec.target)} IS NOT NULL")
+        wanted = [*spec.columns, *(base.spec.columns if base else []), *columns, spec.target, *([spec.group] if spec.group else [])]
+        keep = f"{quote_ident(spec.target)} IS NOT NULL" + (f" AND {quote_ident(spec.group)} IS NOT NULL" if spec.group else "")
+        rows = read_rows(ws, table, wanted, f"{where} AND {keep}")
         total = ws.scalar(f"SELECT count(*) FROM {quote_ident(table)} AS t WHERE {where}")
         if rows.empty: raise InputError(f"no rows of {table!r} in split {part!r} have a target value; nothing to evaluate")
         snap = ws.snapshot(table, record.split.get("time_column"), record=record_snapshot)
         predictor = load_model(ws, record)
-        score = predictor.predict_proba(rows)
-        bscore = load_model(ws, base).predict_proba(rows) if base else None
-    y = spec.encode_target(rows[spec.target])
-    task = infer_task(y, "binary", spec.target)
+        score = predictor.predict(rows)
+        bscore = load_model(ws, base).predict(rows) if base else None
+    y, task = spec.encode_target(rows[spec.target]), record.task
+    if task == "binary": infer_task(y, "binary", spec.target)
+    if task == "multiclass" and (y < 0).any():
+        unseen = sorted(set(rows[spec.target][y < 0].astype(str)))
+        raise InputError(f"{int((y < 0).sum()):,} rows of {table!r} have a class of {spec.target!r} that {record.ref} never saw "
+                         f"({', '.join(unseen[:5])}); it knows {', '.join(spec.classes)}. Evaluate rows of known classes")
     source = {"data_snapshot": snap.snapshot_id, "data_table": table, "split": part, "content_hash": snap.content_hash}
-    positive = (record.params.get("training") or {}).get("positive_class") or spec.positive or "1"
-    return EvalData(y.astype(float), score.astype(float), None if bscore is None else bscore.astype(float),
-                    rows.drop(columns=[spec.target]), record.ref, base.ref if base else None, task, source, record, base,
-                    predictor if isinstance(predictor, XGBoostModel) else None, int(total - len(rows)), 0, str(positive))
+    positive = ((record.params.get("training") or {}).get("positive_class") or spec.positive or "1") if task == "binary" else None
+    explainable = isinstance(predictor, XGBoostModel) and task in ("binary", "regression")   # SHAP's one output per row
+    return EvalData(y.astype(int) if task == "multiclass" else y.astype(float), score.astype(float),
+                    None if bscore is None else bscore.astype(float), rows.drop(columns=[spec.target]), record.ref,
+                    base.ref if base else None, task, source, record, base, predictor if explainable else None,
+                    int(total - len(rows)), 0, positive, classes=spec.classes,
+                    group=rows[spec.group].to_numpy() if task == "ranking" else None)
 
 # %% ../nbs/19_evaluation.ipynb #c010
+def scored_file_meta(path) -> dict:
+    "What `mlbench score` wrote into a Parquet file's metadata (task, target, score columns, classes, group); {} for other files"
+    if Path(path).suffix.lower() != ".parquet": return {}
+    import pyarrow.parquet as pq
+    try: raw = (pq.read_schema(path).metadata or {}).get(b"mlbench")
+    except Exception: return {}            # not readable as Parquet: the read below says so in one line
+    return json.loads(raw) if raw else {}
+
+def _score_columns(text: str | None) -> list:
+    return [c.strip() for c in str(text or "").split(",") if c.strip()]
+
+def _class_names(columns: list) -> list:
+    "Class names from probability columns: each name after the columns' common prefix (p_a, p_b -> a, b)"
+    prefix = ""
+    for chars in zip(*columns):
+        if len(set(chars)) > 1: break
+        prefix += chars[0]
+    return [c[len(prefix):] or c for c in columns]
+
 def load_predictions(
-    path, *, target: str, score: str,
+    path, *, target: str = "", score: str = "",  # target and score column(s); from the file's metadata when `mlbench score` wrote it
     baseline_score: str | None = None,
     columns=(),                          # extra columns (segments, sensitive attributes)
     task: str | None = None,
     positive: str | None = None,         # the target value that is the positive class (binary); None: 0/1 or true/false
+    group: str | None = None,            # ranking: the query column
+    interval: list | None = None,        # regression: [LOW, HIGH] columns of a prediction interval
 ) -> EvalData:
     "Labelled scores from a CSV or Parquet file"
     path = Path(path)
     src = file_relation(path, "predictions file")
+    meta = scored_file_meta(path)
+    target, group = target or meta.get("target") or "", group or meta.get("group")
+    if task in (None, "", "auto") and meta.get("task") and not (score and score != meta.get("score_column")): task = meta["task"]
+    if not score and meta: score = ",".join(meta["score_columns"][:-1]) if meta.get("task") == "multiclass" else meta.get("score_column", "")
     if not target or not score: raise InputError("a predictions file needs --target COL and --score COL")
+    scores, bases, interval = _score_columns(score), _score_columns(baseline_score), list(interval or [])
+    if len(scores) > 1 and task in (None, "", "auto"): task = "multiclass"
+    if group and task in (None, "", "auto"): task = "ranking"
+    if task == "multiclass" and len(scores) < 2: raise InputError("a multiclass --score lists one probability column per class: --score p_a,p_b,p_c")
+    if bases and len(bases) != len(scores): raise InputError(f"--baseline-score lists {len(bases)} column(s), --score {len(scores)}; give one per class")
+    if task == "ranking" and not group: raise InputError("a ranking evaluation needs --group QUERY_COL: the column naming each query")
+    if interval and len(interval) != 2: raise InputError(f"--interval takes two columns, LOW,HIGH; got {len(interval)}")
     con = duckdb.connect()
     try:
         try: have = list(relation_columns(con, src))
         except duckdb.Error as e: raise InputError(f"cannot read {path}: {str(e).splitlines()[0]}") from e
-        for what, c in [("target", target), ("score", score), ("baseline score", baseline_score), *(("segment or sensitive", c) for c in columns)]:
+        for what, c in [("target", target), *(("score", c) for c in scores), *(("baseline score", c) for c in bases),
+                        ("group", group), *(("interval", c) for c in interval), *(("segment or sensitive", c) for c in columns)]:
             if c and c not in have: raise InputError(f"unknown {what} column {c!r} in {path.name} (columns: {', '.join(have)})")
-        wanted = list(dict.fromkeys([target, score, *([baseline_score] if baseline_score else []), *columns]))
+        wanted = list(dict.fromkeys([target, *scores, *bases, *([group] if group else []), *interval, *columns]))
         rows = con.execute(f"SELECT {', '.join(quote_ident(c) for c in wanted)} FROM {src}").df()
     finally: con.close()
     if rows.empty: raise InputError(f"{path} has no rows; nothing to evaluate")
-    kept = rows[rows[target].notna()]
+    kept = rows[rows[target].notna() & (rows[group].notna() if group else True)]
     if kept.empty: raise InputError(f"target {target!r} is empty in {path.name}; nothing to evaluate")
-    s_all = pd.to_numeric(kept[score], errors="coerce").to_numpy(dtype=float)
-    b_all = pd.to_numeric(kept[baseline_score], errors="coerce").to_numpy(dtype=float) if baseline_score else None
-    if b_all is not None and (np.isnan(s_all) != np.isnan(b_all)).any():
+    def matrix(cols): return np.column_stack([pd.to_numeric(kept[c], errors="coerce").to_numpy(dtype=float) for c in cols])
+    s_all, b_all = matrix(scores), (matrix(bases) if bases else None)
+    s_nan, b_nan = np.isnan(s_all).any(axis=1), (None if b_all is None else np.isnan(b_all).any(axis=1))
+    if b_nan is not None and (s_nan != b_nan).any():
         raise InputError(f"scores {score!r} and {baseline_score!r} cover different rows "
-                         f"({int((np.isnan(s_all) != np.isnan(b_all)).sum())} rows have one but not the other); compare on the same rows")
-    scored = ~np.isnan(s_all)
+                         f"({int((s_nan != b_nan).sum())} rows have one but not the other); compare on the same rows")
+    scored = ~s_nan
     if not scored.any(): raise InputError(f"score column {score!r} is empty (all NULL) in {path.name}; nothing to evaluate")
     kept, s, b = kept[scored], s_all[scored], (None if b_all is None else b_all[scored])
-    if positive is not None:
+    if task != "multiclass": s, b = s[:, 0], (None if b is None else b[:, 0])
+    classes, label = None, None
+    if task == "multiclass":
+        classes = meta["classes"] if meta.get("classes") and scores == meta.get("score_columns", [])[:-1] else _class_names(scores)
+        y = class_codes(kept[target], classes)
+        if (y < 0).any():
+            unseen = sorted(set(kept[target][y < 0].astype(str)))
+            raise InputError(f"target {target!r} has classes without a probability column ({', '.join(unseen[:5])}); the score "
+                             f"columns give {', '.join(classes)}. Name one --score column per class")
+    elif positive is not None:
         if task not in (None, "auto", "binary"): raise InputError("--positive names a class; it goes with a binary task")
         values = sorted(kept[target].astype(str).unique())
         hit = equals_label(kept[target], positive)
@@ -185,9 +245,16 @@ def load_predictions(
         task = infer_task(kept[target], task, target)
         y = kept[target].to_numpy(dtype=float)
         label = ("true" if pd.api.types.is_bool_dtype(kept[target]) else "1") if task == "binary" else None
+    if interval and task != "regression": raise InputError("--interval gives a regression's prediction interval; this is a " + task + " evaluation")
+    bounds = None
+    if interval:
+        bounds = tuple(pd.to_numeric(kept[c], errors="coerce").to_numpy(dtype=float) for c in interval)
+        if np.isnan(bounds[0]).any() or np.isnan(bounds[1]).any(): raise InputError(f"interval columns {interval} have missing values; give both bounds on every row")
+        if (bounds[0] > bounds[1]).any(): raise InputError(f"interval {interval[0]!r} is above {interval[1]!r} on {int((bounds[0] > bounds[1]).sum())} rows; pass LOW,HIGH")
     source = {"predictions_file": str(path.resolve()), "sha256": sha256_file(path), "rows": int(len(rows))}
-    return EvalData(y, s, b, kept[list(columns)].reset_index(drop=True), score, baseline_score, task, source,
-                    dropped=int(len(rows) - int(rows[target].notna().sum())), missing_score=int((~scored).sum()), positive_class=label)
+    return EvalData(y, s, b, kept[list(columns)].reset_index(drop=True), score, baseline_score or None, task, source,
+                    dropped=int(len(rows) - int(rows[target].notna().sum())), missing_score=int((~scored).sum()), positive_class=label,
+                    classes=classes, group=kept[group].to_numpy() if task == "ranking" else None, interval=bounds)
 
 # %% ../nbs/19_evaluation.ipynb #c012
 MAX_LEVELS = 20
@@ -201,10 +268,13 @@ class EvaluationConfig:
     split: Literal["train", "valid", "test", "all"] | None = None  # rows to score (default: test on the training table, all elsewhere)
     baseline: str = "auto"             # model to compare with: NAME[:VERSION], auto (NAME_baseline) or none
     predictions: str = field(default="", metadata={"metavar": "FILE"})  # CSV or Parquet of scored predictions from any model
-    target: str = ""                   # target column of --predictions
-    score: str = ""                    # score (or prediction) column of --predictions
-    baseline_score: str = field(default="", metadata={"metavar": "COL"})  # baseline score column of --predictions
-    task: Literal["auto", "binary", "regression"] = "auto"  # task (default: from the target)
+    target: str = ""                   # target column of --predictions (default: from a file `mlbench score` wrote)
+    score: str = field(default="", metadata={"metavar": "COL[,COL...]"})  # score (or prediction) column of --predictions; multiclass: one per class
+    baseline_score: str = field(default="", metadata={"metavar": "COL"})  # baseline score column(s) of --predictions
+    task: Literal["auto", "binary", "multiclass", "regression", "ranking"] = "auto"  # task of --predictions (default: from the target, --score and --group)
+    group: str = field(default="", metadata={"metavar": "QUERY_COL"})  # ranking: the query column of --predictions
+    k: list[str] = field(default_factory=lambda: ["5", "10"], metadata={"metavar": "K,K"})  # ranking cut-offs (NDCG@10 is always computed: the headline)
+    interval: list[str] = field(default_factory=list, metadata={"metavar": "LOW,HIGH"})  # regression: prediction-interval columns of --predictions; reports coverage
     positive: str | None = field(default=None, metadata={"metavar": "LABEL"})  # positive class of --predictions' target (default: 1 or true)
     threshold: float | None = field(default=None, metadata={"min": 0.0, "max": 1.0})  # decision threshold (default: 0.5)
     threshold_by: str | None = field(default=None, metadata={"metavar": "RULE"})  # choose it: f1, cost:FP_COST,FN_COST or precision>=P
@@ -218,8 +288,17 @@ class EvaluationConfig:
     max_explain_rows: int = field(default=2000, metadata={"cli": False})  # rows SHAP explains
     workspace: str | None = workspace_field()
 
+    @property
+    def ks(self) -> tuple:
+        "The ranking cut-offs as sorted whole numbers, 10 among them"
+        try: ks = {int(k) for k in self.k}
+        except ValueError: raise InputError(f"--k {','.join(map(str, self.k))}: give whole numbers, e.g. --k 5,10") from None
+        if any(k < 1 or k > 1000 for k in ks): raise InputError(f"--k {','.join(map(str, self.k))}: each cut-off must be 1 to 1000")
+        return tuple(sorted(ks | {10}))
+
     def check(self):
         "Validate the choices; return the threshold rule and the gate rules"
+        self.ks
         rule = parse_threshold_rule(self.threshold, self.threshold_by)
         if self.n_resamples < 1: raise InputError(f"--bootstrap {self.n_resamples}: need at least 1 resample (1000 is usual)")
         if self.recalibrate not in RECALIBRATIONS: raise InputError(f"unknown recalibration {self.recalibrate!r}; use {', '.join(RECALIBRATIONS)}")
@@ -232,22 +311,51 @@ def segment_values(values) -> np.ndarray:
     top = g.value_counts().index[:MAX_LEVELS]
     return np.where(g.isin(top), g, "(other)").astype(object)
 
-def _segments(data: EvalData, columns, threshold: float, n_resamples: int, seed: int) -> list[dict]:
+_QUERY_COLUMNS = {"ap": "map", "reciprocal_rank": "mrr"}
+
+def task_bootstrap(data: EvalData, mask=None, *, threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
+                   ks=(5, 10), with_baseline: bool = True) -> BootstrapResult:
+    "Every metric of the task with its interval (and the baseline's, and the paired difference): rows resampled, a ranker's queries"
+    sel = slice(None) if mask is None else mask
+    y, s = data.y[sel], data.score[sel]
+    b = data.baseline_score[sel] if with_baseline and data.baseline_score is not None else None
+    if data.task != "ranking":
+        return bootstrap.bootstrap_metrics(data.task, y, s, baseline_score=b, threshold=threshold, n_resamples=n_resamples, seed=seed)
+    from mlbench.ranking import query_metrics, query_bootstrap
+    g = data.group[sel]
+    def named(per): return per.rename(columns=lambda c: "mrr" if c == "reciprocal_rank" else "map@" + c[3:] if c.startswith("ap@") else c)
+    per = named(query_metrics(y, s, g, ks=ks))
+    base = None if b is None else named(query_metrics(y, b, g, ks=ks))
+    names = list(task_metrics("ranking", ks))
+    one = query_bootstrap(per[names], None if base is None else base[names], n_resamples=n_resamples, seed=seed)
+    def interval(d: dict, key="value", lo="ci_low", hi="ci_high"): return bootstrap.Interval(d[key], d[lo], d[hi])
+    metrics = {k: interval(one[k]) for k in names}
+    if base is None: return bootstrap.BootstrapResult("ranking", n_resamples, 0.95, metrics)
+    other = query_bootstrap(base[names], n_resamples=n_resamples, seed=seed)        # the same seed: the same resampled queries
+    return bootstrap.BootstrapResult("ranking", n_resamples, 0.95, metrics, {k: interval(other[k]) for k in names},
+                                     {k: interval(one[k], "diff", "diff_ci_low", "diff_ci_high") for k in names})
+
+def _segments(data: EvalData, columns, threshold: float, n_resamples: int, seed: int, ks=(5, 10)) -> list[dict]:
     out = []
     for col in columns:
         labels = segment_values(data.frame[col])
-        for v, n in pd.Series(labels).value_counts().sort_index().items():
+        if data.task == "ranking":             # a query belongs to one segment: its first row's value (queries are never cut)
+            labels = pd.Series(labels).groupby(data.group).transform("first").to_numpy()
+        for v, rows in pd.Series(labels).value_counts().sort_index().items():
             m = labels == v
             y = data.y[m]
+            n = len(pd.unique(data.group[m])) if data.task == "ranking" else rows
             reason = small_group_reason(small_group(n, len(set(y)) if data.task == "binary" else None))
             metrics = {}
             if not reason:
-                boot = bootstrap.bootstrap_metrics(data.task, y, data.score[m], threshold=threshold, n_resamples=n_resamples, seed=seed)
+                boot = task_bootstrap(data, m, threshold=threshold, n_resamples=n_resamples, seed=seed, ks=ks, with_baseline=False)
                 metrics = {k: i.to_dict() for k, i in boot.metrics.items()}
             out.append({"column": col, "value": v, "n": int(n), "flagged": bool(reason), "reason": reason, "metrics": metrics})
     return out
 
-def headline_metric(task: str) -> str: return "roc_auc" if task == "binary" else "rmse"
+HEADLINE_METRICS = {"binary": "roc_auc", "multiclass": "macro_f1", "regression": "rmse", "ranking": "ndcg@10"}
+
+def headline_metric(task: str) -> str: return HEADLINE_METRICS[task]
 
 def worst_segments(segments: list[dict], overall: dict, task: str, top: int = 5) -> list[dict]:
     "Unflagged segments ranked by how much worse than overall they are on the headline metric"
@@ -263,7 +371,21 @@ def _records(df: pd.DataFrame) -> list[dict]:
             for r in df.to_dict(orient="records")]
 
 def top_errors(data: EvalData, threshold: float | None, k: int = 10) -> dict:
-    "The most confident false positives and false negatives (classifier) or the largest errors (regression)"
+    "The most confident false positives and false negatives (binary), the most confident wrong classes (multiclass), "
+    "the worst queries (ranking) or the largest errors (regression)"
+    if data.task == "ranking":
+        from mlbench.ranking import query_metrics
+        per = query_metrics(data.y, data.score, data.group, ks=(10,))
+        worst = per[per.relevant > 0].sort_values("ndcg@10").head(k).reset_index()
+        return {"worst_queries": _records(worst[["query", "items", "relevant", "ndcg@10", "reciprocal_rank"]])}
+    if data.task == "multiclass":
+        pred, conf = data.score.argmax(axis=1), data.score.max(axis=1)
+        wrong = np.flatnonzero(pred != data.y)
+        wrong = wrong[np.argsort(-conf[wrong], kind="stable")][:k]
+        names = np.asarray(data.classes, dtype=object)
+        df = data.frame.iloc[wrong].copy()
+        df.insert(0, "confidence", conf[wrong]); df.insert(0, "predicted", names[pred[wrong]]); df.insert(0, "target", names[data.y[wrong]])
+        return {"most_confident_mistakes": _records(df)}
     df = data.frame.copy()
     df.insert(0, "score", data.score)
     df.insert(0, "target", data.y)
@@ -288,9 +410,16 @@ def figure_data(res) -> dict:
         if res.recalibrated is not None: rel[f"{res.config.recalibrate} (cross-fitted)"] = res.recalibrated
         out["reliability"] = {n: reliability_table(d.y, s).to_dict(orient="list") for n, s in rel.items()}
         out["thresholds"] = res.thresholds.to_dict(orient="list")
+    elif d.task == "multiclass":          # top-label reliability: the top class's probability against "was it right"
+        out["reliability"] = {d.model_name: reliability_table((d.score.argmax(axis=1) == d.y).astype(float), d.score.max(axis=1)).to_dict(orient="list")}
+    elif d.task == "ranking":
+        from mlbench.ranking import query_metrics
+        out["ndcg_per_query"] = {n: np.histogram(query_metrics(d.y, s, d.group, ks=(10,))["ndcg@10"], bins=10, range=(0, 1))[0].tolist()
+                                 for n, s in curves}
     else:
         idx = np.sort(np.random.default_rng(0).choice(len(d.y), size=min(len(d.y), FIGURE_ROWS), replace=False))
         out["scatter"] = {"actual": d.y[idx], "predicted": d.score[idx]}
+        if d.interval is not None: out["scatter"] |= {"low": d.interval[0][idx], "high": d.interval[1][idx]}
     if res.explanation is not None:
         top = global_importance(res.explanation).feature.head(10).tolist()
         out["explanation"] = explanation_to_dict(res.explanation, features=top, max_rows=BEESWARM_ROWS, seed=res.config.seed)
@@ -317,6 +446,7 @@ class EvaluationResult:
     errors: dict
     gates: list
     created_at: str
+    details: dict = field(default_factory=dict)   # the task's own tables: classes, per_class, confusion_matrix, ranking, interval
 
     @property
     def passed(self) -> bool: return all(g.passed for g in self.gates)
@@ -348,6 +478,7 @@ class EvaluationResult:
                 "errors": self.errors, "gates": [g.to_dict() for g in self.gates], "passed": self.passed,
                 "source": {"model": d.model_name, "baseline": d.baseline_name, **{k: v for k, v in d.source.items() if k != "content_hash"}},
                 "positive_rate": float(d.y.mean()) if d.task == "binary" else None, "figures": figure_data(self),
+                **{k: self.details.get(k) for k in ("classes", "per_class", "confusion_matrix", "ranking", "interval")},
                 "headline_metric": {"name": headline_metric(d.task), **b.metrics[headline_metric(d.task)].to_dict()}}
 
 # %% ../nbs/19_evaluation.ipynb #c018
@@ -369,9 +500,29 @@ def _check_gates_fit(data: EvalData, config: EvaluationConfig, gate_rules: list)
     for r in gate_rules:
         if r.kind not in (None, "evaluation"):
             raise InputError(f"{Path(config.gates).name} line {r.line}: the rule is for {r.kind} results; this is an evaluation")
-        if r.metric and METRICS[r.metric].task != data.task:
+        if r.metric and data.task not in METRICS[r.metric].tasks:
             raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
                              f"this evaluation is {data.task}")
+
+def _task_details(data: EvalData, boot, config: EvaluationConfig) -> dict:
+    "The tables only one task has: per-class metrics and the confusion matrix, the queries' counts, a prediction interval's coverage"
+    if data.task == "multiclass":
+        return {"classes": data.classes, "per_class": per_class_table(data.y, data.score, data.classes),
+                "confusion_matrix": confusion_counts(data.y, data.score)}
+    if data.task == "ranking":
+        from mlbench.ranking import query_metrics
+        per = query_metrics(data.y, data.score, data.group, ks=(10,))
+        return {"ranking": {"ks": list(config.ks), "queries": len(per), "queries_without_relevant": int((per.relevant == 0).sum()),
+                            "single_item_queries": int((per["items"] == 1).sum()), "items": int(per["items"].sum())}}
+    if data.interval is not None:
+        from scipy.stats import binomtest
+        low, high = data.interval
+        inside = (data.y >= low) & (data.y <= high)
+        ci = binomtest(int(inside.sum()), len(inside)).proportion_ci(0.95, method="wilson")
+        return {"interval": {"columns": list(config.interval), "coverage": float(inside.mean()), "ci_low": float(ci.low),
+                             "ci_high": float(ci.high), "below": float((data.y < low).mean()), "above": float((data.y > high).mean()),
+                             "mean_width": float(np.mean(high - low))}}
+    return {}
 
 def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> EvaluationResult:
     "Run the whole evaluation readout on `data`"
@@ -382,12 +533,13 @@ def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> Evaluati
         if c not in data.frame.columns: raise InputError(f"unknown segment or sensitive column {c!r}")
     check_scores(data.task, data.score, data.model_name, data.baseline_score, data.baseline_name)
     binary = data.task == "binary"
+    if config.recalibrate != "none" and not binary: raise InputError(f"--recalibrate applies to binary classifiers; this is a {data.task} evaluation")
+    ks = config.ks
     threshold = choose_threshold(data.y, data.score, rule) if binary else None
     fairness = [fairness_report(c, data.frame[c], data.y, data.score >= threshold) for c in config.sensitive] if binary else []
-    boot = bootstrap.bootstrap_metrics(data.task, data.y, data.score, baseline_score=data.baseline_score, threshold=threshold or 0.5,
-                             n_resamples=config.n_resamples, seed=config.seed)
+    boot = task_bootstrap(data, threshold=threshold or 0.5, n_resamples=config.n_resamples, seed=config.seed, ks=ks)
     delong = delong_test(data.y, data.score, data.baseline_score) if binary and data.baseline_score is not None else None
-    segments = _segments(data, config.segments, threshold or 0.5, config.n_resamples, config.seed)
+    segments = _segments(data, config.segments, threshold or 0.5, config.n_resamples, config.seed, ks)
     overall = {k: i.value for k, i in boot.metrics.items()}
     errors = {"worst_segments": worst_segments(segments, overall, data.task), **top_errors(data, threshold)}
     explanation, local = None, {}
@@ -397,24 +549,31 @@ def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> Evaluati
         local = {"highest score": explain_xgboost(data.predictor, data.frame, rows=[int(np.argmax(data.score))]),
                  "most wrong": explain_xgboost(data.predictor, data.frame, rows=[int(np.argmax(wrong))])}
     calibration, recalibrated = _calibration(data, config.recalibrate, config.seed, threshold) if binary else (None, None)
+    details = _task_details(data, boot, config)
+    if data.task == "multiclass":
+        calibration = {"ece_classwise": boot.metrics["ece_classwise"].value, "ece_top_label": boot.metrics["ece_top_label"].value,
+                       "bins": _records(reliability_table((data.score.argmax(axis=1) == data.y).astype(float), data.score.max(axis=1))),
+                       "recalibration": None}
     thresholds = threshold_table(data.y, data.score, fp_cost=rule.fp_cost, fn_cost=rule.fn_cost) if binary else None
     result = EvaluationResult(data, config, threshold, str(rule) if binary else None, boot, delong, segments, fairness,
-                              calibration, recalibrated, thresholds, explanation, local, errors, [], utc_now())
+                              calibration, recalibrated, thresholds, explanation, local, errors, [], utc_now(), details)
     if gate_rules: result.gates = check_gates(gate_rules, result.to_dict(), where=Path(config.gates).name, kind="evaluation")
     return result
 
 # %% ../nbs/19_evaluation.ipynb #c020
 def load_eval_data(*, workspace=None, model: str = "", data: str = "", split: str = "", baseline: str = "auto",
                    predictions: str = "", target: str = "", score: str = "", baseline_score: str = "", task: str = "auto",
-                   positive: str = "", columns=(), record_snapshot: bool = False) -> EvalData:
+                   positive: str = "", columns=(), record_snapshot: bool = False, group: str = "", interval=()) -> EvalData:
     "Rows to evaluate from a registered model or a predictions file, whichever is given"
     if bool(model) == bool(predictions): raise InputError("evaluate either --model NAME[:VERSION] or --predictions FILE (one of them)")
     if predictions:
         return load_predictions(predictions, target=target, score=score, baseline_score=baseline_score or None,
-                                columns=columns, task=task, positive=positive or None)
-    if task not in ("", "auto", "binary"): raise InputError(f"registered models are binary classifiers; --task {task} applies to --predictions")
+                                columns=columns, task=task, positive=positive or None, group=group or None, interval=list(interval))
+    for flag, value in (("--group", group), ("--interval", interval), ("--target", target), ("--score", score)):
+        if value: raise InputError(f"{flag} describes a --predictions file; a registered model knows its own")
     got = load_registry_data(workspace, model, data=data or None, split=split or None, baseline=baseline or None,
                              columns=columns, record_snapshot=record_snapshot)
+    if task not in ("", "auto", got.task): raise InputError(f"{got.model_name} is a {got.task} model; --task {task} does not apply to it")
     if positive and str(positive) != got.positive_class:
         raise InputError(f"--positive {positive!r}: {got.model_name} was trained with positive class {got.positive_class!r}; "
                          "a registered model's positive class is fixed at training")
@@ -434,7 +593,8 @@ def compute_evaluation(config: EvaluationConfig, progress: bool = False) -> Resu
     data = load_eval_data(workspace=config.workspace, model=config.model, data=config.data or "", split=config.split or "",
                           baseline=config.baseline, predictions=config.predictions, target=config.target, score=config.score,
                           baseline_score=config.baseline_score, task=config.task, positive=config.positive or "",
-                          columns=list(dict.fromkeys([*config.segments, *config.sensitive])), record_snapshot=bool(config.model))
+                          columns=list(dict.fromkeys([*config.segments, *config.sensitive])), record_snapshot=bool(config.model),
+                          group=config.group, interval=config.interval)
     say(f"evaluation: {len(data.y):,} rows scored; metrics with {config.n_resamples:,} bootstrap resamples"
         + (", SHAP explanations" if config.explain and data.model and data.model.kind == "xgboost" else ""), progress)
     res = evaluate(data, config)
@@ -466,7 +626,7 @@ def evaluation_title(body: dict, provenance: dict) -> str:
 def _default_folder(config: EvaluationConfig, body: dict) -> str:
     s = body["source"]
     if config.model: return f"evaluation-{s['model'].replace(':', '-v')}-{s['data_table']}-{s['split']}"
-    return f"evaluation-{Path(config.predictions).stem}-{config.score}"
+    return f"evaluation-{Path(config.predictions).stem}-{(config.score.split(',')[0] or 'scores').strip()}"
 
 EVALUATION = register(ReportKind(
     "evaluation", EvaluationConfig, compute_evaluation, headline=evaluation_headline, verdict=evaluation_verdict,
@@ -493,6 +653,16 @@ def summary_frame(result: Result) -> pd.DataFrame:
     if b["task"] == "binary":
         rows += [("positive class", b["positive_class"] or "1"), ("positive rate", f"{b['positive_rate']:.1%}"),
                  ("threshold", f"{b['threshold']:g} ({b['threshold_rule']})")]
+    if b.get("classes"): rows.append(("classes", ", ".join(b["classes"])))
+    if b.get("ranking"):
+        r = b["ranking"]
+        rows += [("queries", f"{r['queries']:,} ({r['items']:,} items; {r['queries_without_relevant']:,} without a relevant item, "
+                             f"{r['single_item_queries']:,} with one item)"),
+                 ("cut-offs", ", ".join(map(str, r["ks"])) + "; intervals resample queries")]
+    if b.get("interval"):
+        i = b["interval"]
+        rows.append(("prediction interval", f"{' to '.join(i['columns'])}: covers {i['coverage']:.1%} [{i['ci_low']:.1%}, {i['ci_high']:.1%}] "
+                                            f"of targets ({i['below']:.1%} below, {i['above']:.1%} above), mean width {i['mean_width']:.4g}"))
     bs = b["bootstrap"]
     rows += [("bootstrap", f"{bs['n_resamples']} resamples, seed {bs['seed']}, 95% percentile intervals"),
              ("created", result.provenance.get("created_at"))]
@@ -525,7 +695,9 @@ def comparison_view(result: Result) -> list:
     b = result.body
     c = b["comparison"]
     if c is None: return ["No baseline was given; there is nothing to compare."]
-    if c["auc_diff"] is None: return ["Regression: the paired bootstrap differences are in the metrics table above."]
+    if c["auc_diff"] is None:
+        return ["The paired differences (model − baseline, " + ("queries" if b["task"] == "ranking" else "rows")
+                + " resampled together for both models) are in the metrics table above."]
     if c["auc_code"]: return [f"DeLong's test: {c['auc_code']}: {describe(c['auc_code'])}."]
     return ["DeLong's test for two correlated ROC AUCs on the same rows:", pd.DataFrame([
         ("model AUC", f"{b['metrics']['roc_auc']['value']:.4f}"), ("baseline AUC", f"{c['metrics']['roc_auc']['baseline_value']:.4f}"),
@@ -585,9 +757,61 @@ def regression_figure(result: Result) -> go.Figure:
     fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="perfect", line=dict(dash="dot", color="grey"))
     return fig.update_layout(title="Predicted against actual", xaxis_title="actual", yaxis_title="predicted", width=600, height=520)
 
+def residual_figure(result: Result) -> go.Figure:
+    "Residuals (actual − predicted) against the prediction, for the same sample: a pattern here is bias the RMSE hides"
+    s = result.body["figures"]["scatter"]
+    resid = np.asarray(s["actual"], dtype=float) - np.asarray(s["predicted"], dtype=float)
+    fig = go.Figure(go.Scattergl(x=s["predicted"], y=resid, mode="markers", marker=dict(size=4, opacity=0.4), name="residual"))
+    fig.add_hline(y=0, line=dict(dash="dot", color="grey"))
+    return fig.update_layout(title="Residuals against the prediction", xaxis_title="predicted", yaxis_title="actual − predicted",
+                             width=600, height=420, showlegend=False)
+
+def confusion_figure(result: Result) -> go.Figure:
+    "The confusion matrix as a heatmap, each true class's row as shares (the counts on hover)"
+    b = result.body
+    counts = np.asarray(b["confusion_matrix"], dtype=float)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    fig = go.Figure(go.Heatmap(z=shares, x=b["classes"], y=b["classes"], customdata=counts, colorscale="Blues", zmin=0, zmax=1,
+                               text=[[f"{v:.0%}" for v in row] for row in shares], texttemplate="%{text}",
+                               hovertemplate="true %{y}<br>predicted %{x}<br>%{customdata:,} rows (%{z:.1%} of the true class)<extra></extra>",
+                               colorbar=dict(title="share of true class", tickformat=".0%")))
+    return fig.update_layout(title="Confusion matrix (rows: true class; shares of each row)", xaxis_title="predicted class",
+                             yaxis_title="true class", yaxis_autorange="reversed", width=640, height=520)
+
+def ranking_figure(result: Result) -> go.Figure:
+    "NDCG, MAP, recall and precision at each cut-off, with 95% intervals (and the baseline's, dashed)"
+    b = result.body
+    ks, fig = b["ranking"]["ks"], go.Figure()
+    for family in ("ndcg", "map", "recall", "precision"):
+        m = [b["metrics"][f"{family}@{k}"] for k in ks]
+        fig.add_scatter(x=ks, y=[v["value"] for v in m], mode="lines+markers", name=f"{family.upper() if family != 'recall' and family != 'precision' else family}",
+                        error_y=dict(type="data", symmetric=False, array=[v["ci_high"] - v["value"] for v in m],
+                                     arrayminus=[v["value"] - v["ci_low"] for v in m]))
+    if b["comparison"]:
+        for family in ("ndcg",):
+            fig.add_scatter(x=ks, y=[b["comparison"]["metrics"][f"{family}@{k}"]["baseline_value"] for k in ks], mode="lines",
+                            name=f"NDCG of {b['comparison']['baseline']}", line=dict(dash="dash"))
+    return fig.update_layout(title="Ranking metrics at each cut-off k (95% intervals over queries)", xaxis_title="cut-off k (items)",
+                             yaxis_title="metric (0 to 1)", yaxis_range=[0, 1.02], width=640, height=460,
+                             legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(b=110))
+
+def ndcg_histogram(result: Result) -> go.Figure:
+    "How NDCG@10 spreads over queries: the share of queries in each tenth"
+    fig = go.Figure()
+    for name, counts in result.body["figures"]["ndcg_per_query"].items():
+        total = max(sum(counts), 1)
+        fig.add_bar(x=[f"{i / 10:.1f}–{(i + 1) / 10:.1f}" for i in range(10)], y=[c / total for c in counts], name=name)
+    return fig.update_layout(title="NDCG@10 per query", xaxis_title="NDCG@10", yaxis_title="share of queries", yaxis_tickformat=".0%",
+                             barmode="group", width=640, height=420, legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+
 def curves_view(result: Result) -> list:
-    "ROC and precision-recall curves, or predicted against actual"
-    return [roc_figure(result), pr_figure(result)] if result.body["task"] == "binary" else [regression_figure(result)]
+    "ROC and precision-recall curves (binary), the confusion matrix and per-class table (multiclass), metrics by cut-off "
+    "(ranking), or predicted against actual and the residuals (regression)"
+    task = result.body["task"]
+    if task == "binary": return [roc_figure(result), pr_figure(result)]
+    if task == "multiclass": return [confusion_figure(result), pd.DataFrame(result.body["per_class"])]
+    if task == "ranking": return [ranking_figure(result), ndcg_histogram(result)]
+    return [regression_figure(result), residual_figure(result)]
 
 def reliability_figure(result: Result) -> go.Figure:
     "Reliability diagram of the model's scores (and the recalibrated ones), with bin counts as bars"
@@ -595,7 +819,13 @@ def reliability_figure(result: Result) -> go.Figure:
 
 def calibration_view(result: Result) -> list:
     "The reliability diagram and, with a recalibration, the metrics before and after"
-    if result.body["task"] != "binary": return NotApplicable("Calibration applies to classifiers.")
+    task = result.body["task"]
+    if task not in ("binary", "multiclass"): return NotApplicable("Calibration applies to classifiers.")
+    if task == "multiclass":
+        c = result.body["calibration"]
+        return [f"Top-label reliability: the top class's probability against whether it was right (ECE {c['ece_top_label']:.4f}); "
+                f"classwise ECE {c['ece_classwise']:.4f} (each class one-vs-rest, averaged).", reliability_figure(result),
+                pd.DataFrame(result.body["per_class"])[["class", "support", "ece"]]]
     rec = result.body["calibration"]["recalibration"]
     return [reliability_figure(result)] + ([pd.DataFrame({"before": rec["metrics_before"], "after": rec["metrics_after"]}).rename_axis("metric")] if rec else [])
 
@@ -630,7 +860,10 @@ def segments_view(result: Result) -> list:
 def explanations_view(result: Result) -> list:
     "Global SHAP ranking, beeswarm, dependence of the top three features, and two single rows"
     f = result.body["figures"]
-    if "explanation" not in f: return ["Explanations need a registered XGBoost model; scored predictions carry no model to explain."]
+    if "explanation" not in f:
+        if result.body["task"] in ("multiclass", "ranking"):
+            return NotApplicable("SHAP explanations here cover binary classifiers and regressors (one output per row).")
+        return ["Explanations need a registered XGBoost model; scored predictions carry no model to explain."]
     ex = explanation_from_dict(f["explanation"])
     ranking = pd.DataFrame(result.body["explanations"]["global"]).head(15)
     out = [ranking, beeswarm_figure(ex)] + [dependence_figure(ex, feature) for feature in ranking.feature.head(3) if feature in ex.features]
@@ -644,7 +877,7 @@ def errors_view(result: Result) -> list:
     e = result.body["errors"]
     worst = pd.DataFrame(e["worst_segments"])
     out = [worst if not worst.empty else "No unflagged segments to rank."]
-    for key in ("false_positives", "false_negatives", "largest_errors"):
+    for key in ("false_positives", "false_negatives", "largest_errors", "most_confident_mistakes", "worst_queries"):
         if key in e:
             rows = pd.DataFrame(e[key])
             out += [Heading(key.replace("_", " ")), rows if not rows.empty else "none"]

@@ -149,6 +149,6 @@ def check_gates(
     for r in rules:
         if r.kind and kind and r.kind != kind:
             raise InputError(f"{where} line {r.line}: the rule is for {r.kind} results; this result is {kind}")
-        if r.metric and METRICS[r.metric].task != task:
+        if r.metric and task not in METRICS[r.metric].tasks:
             raise InputError(f"{where} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; this report is {task}")
     return [_check(r, report) for r in rules]
