@@ -22,7 +22,10 @@ __all__ = ['isotonic', 'linear_model', 'pd', 'RECALIBRATIONS', 'reliability_tabl
 # %% ../nbs/12_calibration.ipynb #c005
 def reliability_table(y_true, y_score, *, bins: int = ECE_BINS) -> pd.DataFrame:
     "Per equal-width score bin: range, count, mean score and positive rate (empty bins kept with count 0)"
-    y, s = check_binary_inputs(y_true, y_score)
+    y, s = np.asarray(y_true, dtype=float), np.asarray(y_score, dtype=float)   # one class is fine: a perfect top label is all 1s
+    if y.ndim != 1 or y.shape != s.shape or len(y) == 0: raise InputError(f"outcomes and scores must be 1-d, of equal length; got {y.shape} and {s.shape}")
+    if not np.isin(y, (0, 1)).all() or not np.isfinite(s).all() or s.min() < 0 or s.max() > 1:
+        raise InputError("a reliability table needs 0/1 outcomes and probabilities in [0, 1]")
     idx = np.minimum((s * bins).astype(int), bins - 1)
     count = np.bincount(idx, minlength=bins)
     with np.errstate(invalid="ignore", divide="ignore"):

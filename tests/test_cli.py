@@ -64,10 +64,52 @@ def test_unknown_table_column_and_target(ws):
 
 
 def test_target_that_is_not_binary(ws):
-    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "three", "--workspace", ws),
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "three", "--task", "binary", "--workspace", ws),
                           "has 3 distinct values", "a binary classifier needs 2")
     assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "outcome", "--workspace", ws),
                           "has values churned and stayed; name the positive class with --positive")
+
+
+def test_bad_input_for_each_task(ws, tmp_path):
+    "Issue 14's bad input: one row per query, a class first seen after training, a text regression target: one line, exit 2"
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "x", "--group", "customer_id", "--workspace", ws),
+                          "group column 'customer_id' has one row per query (400 queries)")
+    late = pd.DataFrame({"at": pd.date_range("2025-01-01", periods=300, freq="h"), "x": [i % 7 for i in range(300)],
+                         "kind": ["a", "b", "c"] * 80 + ["d"] * 60})
+    late.to_csv(tmp_path/"late.csv", index=False)
+    assert run_mlbench("ingest", tmp_path/"late.csv", "--table", "late", "--workspace", ws).returncode == 0
+    assert_one_line_error(run_mlbench("train", "--table", "late", "--target", "kind", "--workspace", ws),
+                          "class 'd' of target 'kind' is in the test split", "but not in the training split")
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "outcome", "--task", "regression", "--workspace", ws),
+                          "target 'outcome' holds VARCHAR values (churned, stayed); a regression target must be numbers")
+    assert_one_line_error(run_mlbench("train", "--table", "t", "--target", "x", "--objective", "reg:quantileerror", "--workspace", ws),
+                          "needs --quantile-alpha")
+    runs = json.loads(run_mlbench("models", "--json", "--workspace", ws).stdout)
+    assert runs == []
+
+
+def test_train_and_evaluate_every_task(ws, tmp_path):
+    "--task auto says what it inferred; a multiclass model, a regressor and a ranker train, register, score and evaluate"
+    from mlbench.demo_data import make_search_results
+    proc = run_mlbench("train", "--table", "t", "--target", "plan", "--name", "mc", "--quiet", "--workspace", ws)
+    assert proc.returncode == 0, proc.stderr
+    assert "task: multiclass (target 'plan' has 3 text values)" in proc.stdout and "registered mc_baseline:1 (prior)" in proc.stdout
+    proc = run_mlbench("train", "--table", "t", "--target", "x", "--name", "reg", "--quiet", "--workspace", ws)
+    assert proc.returncode == 0 and "task: regression" in proc.stdout and "(linear)" in proc.stdout, proc.stderr
+    make_search_results(300, seed=2).to_parquet(tmp_path/"search.parquet")
+    assert run_mlbench("ingest", tmp_path/"search.parquet", "--table", "search", "--workspace", ws).returncode == 0
+    proc = run_mlbench("train", "--table", "search", "--target", "relevance", "--group", "query_id", "--name", "rk", "--quiet", "--workspace", ws)
+    assert proc.returncode == 0 and "task: ranking (--group query_id names the queries)" in proc.stdout, proc.stderr
+    for name, task in (("mc", "multiclass"), ("reg", "regression"), ("rk", "ranking")):
+        proc = run_mlbench("evaluate", "--model", name, "--bootstrap", "50", "--out", tmp_path/name, "--quiet", "--workspace", ws)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads((tmp_path/name/"evaluation.json").read_text())["task"] == task
+    out = tmp_path/"rk_scored.parquet"
+    assert run_mlbench("score", "--model", "rk", "--data", "search", "--out", out, "--quiet", "--workspace", ws).returncode == 0
+    proc = run_mlbench("evaluate", "--predictions", out, "--bootstrap", "50", "--out", tmp_path/"rkp", "--quiet", "--workspace", ws)
+    assert proc.returncode == 0, proc.stderr                     # group, target and score read from the scored file's metadata
+    data = json.loads((tmp_path/"rkp"/"evaluation.json").read_text())
+    assert data["task"] == "ranking" and data["ranking"]["queries"] == 300
 
 
 def test_train_then_evaluate_a_custom_table(ws, tmp_path):

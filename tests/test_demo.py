@@ -29,6 +29,16 @@ def test_demo_writes_reports_json_html_and_index(demo):
         assert f'href="{href}"' in index
 
 
+def test_demo_reads_out_a_ranker_over_queries(demo):
+    data = json.loads((demo["reports"]/"evaluation-search_ranker-v1"/"evaluation.json").read_text())
+    assert data["task"] == "ranking" and data["headline_metric"]["name"] == "ndcg@10"
+    assert {"ndcg@5", "ndcg@10", "map@10", "recall@10", "precision@10", "mrr"} <= set(data["metrics"])
+    assert data["ranking"]["queries"] > 300 and data["comparison"]["baseline"] == "search_ranker_baseline:1"
+    assert data["comparison"]["metrics"]["ndcg@10"]["diff"] > 0
+    assert sum(s["n"] for s in data["segments"]) == data["ranking"]["queries"]      # segments count queries, each once
+    assert 'href="evaluation-search_ranker-v1/evaluation.html"' in (demo["reports"]/"index.html").read_text()
+
+
 def test_demo_challenger_is_gated_against_the_champion(demo):
     data = json.loads((demo["reports"]/"evaluation-churn_xgb-v2"/"evaluation.json").read_text())
     assert data["comparison"]["baseline"] == "churn_xgb:1"
@@ -63,18 +73,20 @@ def test_models_and_runs_list_what_the_demo_did(demo):
     models = run_mlbench("models", "--json", cwd=demo["root"])
     assert models.returncode == 0, models.stderr
     rows = json.loads(models.stdout)
-    assert {(r["name"], r["version"], r["kind"]) for r in rows} == {("churn_xgb", 1, "xgboost"), ("churn_xgb", 2, "xgboost"),
-                                                                    ("churn_xgb_baseline", 1, "logistic")}
+    assert {(r["name"], r["version"], r["kind"], r["task"]) for r in rows} == {
+        ("churn_xgb", 1, "xgboost", "binary"), ("churn_xgb", 2, "xgboost", "binary"), ("churn_xgb_baseline", 1, "logistic", "binary"),
+        ("search_ranker", 1, "xgboost", "ranking"), ("search_ranker_baseline", 1, "linear", "ranking")}
     runs = json.loads(run_mlbench("runs", "--json", cwd=demo["root"]).stdout)
-    assert sorted(r["command"] for r in runs) == ["ab", "ab-plan", "card", "drift", "evaluate", "evaluate", "ingest", "train", "train",
-                                                  "validate", "validate --infer"]
+    assert sorted(r["command"] for r in runs) == ["ab", "ab-plan", "card", "drift", "evaluate", "evaluate", "evaluate", "ingest", "train",
+                                                  "train", "train", "validate", "validate --infer"]
     assert {r["status"] for r in runs} == {"succeeded"}
 
 
 def test_artifacts_are_xgboost_ubj_and_json_never_pickle(demo):
     models = demo["workspace"].parent/"models"
     files = sorted(p.relative_to(models).as_posix() for p in models.rglob("*") if p.is_file())
-    assert files == ["churn_xgb/v1/model.ubj", "churn_xgb/v2/model.ubj", "churn_xgb_baseline/v1/model.json"]
+    assert files == ["churn_xgb/v1/model.ubj", "churn_xgb/v2/model.ubj", "churn_xgb_baseline/v1/model.json",
+                     "search_ranker/v1/model.ubj", "search_ranker_baseline/v1/model.json"]
     assert not list(demo["root"].rglob("*.pkl")) and not list(demo["root"].rglob("*.pickle"))
     json.loads((models/"churn_xgb_baseline"/"v1"/"model.json").read_text())
 
