@@ -186,13 +186,14 @@ def _multiclass_columns(y: np.ndarray, P: np.ndarray) -> np.ndarray:
 def _multiclass_draws(y: np.ndarray, scores: list, keys, n_resamples: int) -> dict:
     "The multiclass metrics on each Poisson resample (the same weights as `poisson_weights`), as weighted sums: a matrix product per block"
     K = scores[0].shape[1]
-    weights = (np.ones((1, len(y))) for _ in range(1)) if keys is None else \
-              (poisson_weights(keys[i:i + 8], len(y)).astype(float) for i in range(0, len(keys), 8))
-    weights = list(weights)
-    out = np.empty((len(scores), sum(len(w) for w in weights), len(_MULTICLASS_DRAWS)))
+    def weights():                  # 32 resamples at a time, made when used: memory stays at 32 x rows
+        if keys is None: yield np.ones((1, len(y)))
+        else:
+            for i in range(0, len(keys), 8): yield poisson_weights(keys[i:i + 8], len(y)).astype(float)
+    out = np.empty((len(scores), 1 if keys is None else 4 * len(keys), len(_MULTICLASS_DRAWS)))
     for m, P in enumerate(scores):
         cols, row = _multiclass_columns(y, P), 0
-        for W in weights:
+        for W in weights():
             S = W @ cols
             total = W.sum(axis=1)
             acc, top2, ll = S[:, 0] / total, S[:, 1] / total, S[:, 2] / total

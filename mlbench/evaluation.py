@@ -331,8 +331,8 @@ def task_bootstrap(data: EvalData, mask=None, *, threshold: float = 0.5, n_resam
     def interval(d: dict, key="value", lo="ci_low", hi="ci_high"): return bootstrap.Interval(d[key], d[lo], d[hi])
     metrics = {k: interval(one[k]) for k in names}
     if base is None: return bootstrap.BootstrapResult("ranking", n_resamples, 0.95, metrics)
-    other = query_bootstrap(base[names], n_resamples=n_resamples, seed=seed)        # the same seed: the same resampled queries
-    return bootstrap.BootstrapResult("ranking", n_resamples, 0.95, metrics, {k: interval(other[k]) for k in names},
+    return bootstrap.BootstrapResult("ranking", n_resamples, 0.95, metrics,
+                                     {k: interval(one[k], "baseline_value", "baseline_ci_low", "baseline_ci_high") for k in names},
                                      {k: interval(one[k], "diff", "diff_ci_low", "diff_ci_high") for k in names})
 
 def _segments(data: EvalData, columns, threshold: float, n_resamples: int, seed: int, ks=(5, 10)) -> list[dict]:

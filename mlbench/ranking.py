@@ -81,7 +81,9 @@ def query_bootstrap(
     confidence: float = 0.95,          # interval level
     block: int = 50,                   # resamples drawn at once (memory: block x queries counts)
 ) -> dict:
-    "Per metric: {value, ci_low, ci_high} over resampled queries, and with `baseline` the paired difference {diff, ci_low, ci_high}"
+    "Per metric: {value, ci_low, ci_high} over resampled queries; with `baseline`, also the paired difference {diff, diff_ci_low, "
+    "diff_ci_high} and the baseline's own {baseline_value, baseline_ci_low, baseline_ci_high}, from the same resampled queries"
+    from mlbench.bootstrap import POISSON_TABLE        # here: the bootstrap module compiles with Numba on import
     if n_resamples < 1: raise InputError(f"n_resamples {n_resamples}: give at least 1 (1000 is usual)")
     metrics = [c for c in per_query.columns if c not in ("items", "relevant")]
     if baseline is not None:
@@ -90,21 +92,24 @@ def query_bootstrap(
         missing = [c for c in metrics if c not in baseline.columns]
         if missing: raise InputError(f"the baseline lacks the metrics {missing}; compute both with the same cut-offs")
     values = per_query[metrics].to_numpy(float)
-    diffs = None if baseline is None else values - baseline[metrics].to_numpy(float)
-    known = ~np.isnan(values)
+    base = None if baseline is None else baseline[metrics].to_numpy(float)
+    parts = [values] + ([] if base is None else [values - base, base])      # model, difference, baseline: one matrix
+    stacked = np.hstack(parts)
+    known, filled = (~np.isnan(stacked)).astype(float), np.nan_to_num(stacked)
     rng, n = np.random.default_rng(seed), len(per_query)
-    draws, diff_draws = [], []
-    for start in range(0, n_resamples, block):
-        counts = rng.multinomial(n, np.full(n, 1 / n), size=min(block, n_resamples - start)).astype(float)
-        draws.append((counts @ np.nan_to_num(values)) / (counts @ known))
-        if diffs is not None: diff_draws.append((counts @ np.nan_to_num(diffs)) / (counts @ ~np.isnan(diffs)))
+    draws = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for start in range(0, n_resamples, block):
+            counts = POISSON_TABLE[rng.integers(0, 1 << 16, size=(min(block, n_resamples - start), n), dtype=np.uint32)].astype(float)
+            draws.append((counts @ filled) / (counts @ known))
     alpha = (1 - confidence) / 2
     def interval(sample): return np.nanquantile(sample, alpha, axis=0), np.nanquantile(sample, 1 - alpha, axis=0)
     lo, hi = interval(np.vstack(draws))
+    k = len(metrics)
     out = {m: {"value": float(np.nanmean(values[:, j])), "ci_low": float(lo[j]), "ci_high": float(hi[j])} for j, m in enumerate(metrics)}
-    if diffs is not None:
-        dlo, dhi = interval(np.vstack(diff_draws))
+    if base is not None:
         for j, m in enumerate(metrics):
-            out[m]["diff"] = float(np.nanmean(diffs[:, j]))
-            out[m]["diff_ci_low"], out[m]["diff_ci_high"] = float(dlo[j]), float(dhi[j])
+            out[m] |= {"diff": float(np.nanmean(values[:, j] - base[:, j])), "diff_ci_low": float(lo[k + j]), "diff_ci_high": float(hi[k + j]),
+                       "baseline_value": float(np.nanmean(base[:, j])), "baseline_ci_low": float(lo[2 * k + j]),
+                       "baseline_ci_high": float(hi[2 * k + j])}
     return out
