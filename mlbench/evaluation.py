@@ -504,6 +504,16 @@ def _check_gates_fit(data: EvalData, config: EvaluationConfig, gate_rules: list)
             raise InputError(f"{Path(config.gates).name} line {r.line}: metric {r.metric!r} is a {METRICS[r.metric].task} metric; "
                              f"this evaluation is {data.task}")
 
+def _fairness(data: EvalData, sensitive: list, threshold: float | None) -> list:
+    "Per sensitive column: the binary decisions' group rates; a multiclass model's one-vs-rest, one report per class"
+    if not sensitive: return []
+    if data.task == "binary": return [fairness_report(c, data.frame[c], data.y, data.score >= threshold) for c in sensitive]
+    if data.task != "multiclass":
+        raise InputError(f"--sensitive: fairness here compares a classifier's decisions between groups; this is a {data.task} evaluation")
+    pred = data.score.argmax(axis=1)                # each class one-vs-rest: was it predicted, was it the truth
+    return [fairness_report(c, data.frame[c], data.y == k, pred == k) | {"class": name}
+            for c in sensitive for k, name in enumerate(data.classes)]
+
 def _task_details(data: EvalData, boot, config: EvaluationConfig) -> dict:
     "The tables only one task has: per-class metrics and the confusion matrix, the queries' counts, a prediction interval's coverage"
     if data.task == "multiclass":
@@ -536,7 +546,7 @@ def evaluate(data: EvalData, config: EvaluationConfig | None = None) -> Evaluati
     if config.recalibrate != "none" and not binary: raise InputError(f"--recalibrate applies to binary classifiers; this is a {data.task} evaluation")
     ks = config.ks
     threshold = choose_threshold(data.y, data.score, rule) if binary else None
-    fairness = [fairness_report(c, data.frame[c], data.y, data.score >= threshold) for c in config.sensitive] if binary else []
+    fairness = _fairness(data, config.sensitive, threshold)
     boot = task_bootstrap(data, threshold=threshold or 0.5, n_resamples=config.n_resamples, seed=config.seed, ks=ks)
     delong = delong_test(data.y, data.score, data.baseline_score) if binary and data.baseline_score is not None else None
     segments = _segments(data, config.segments, threshold or 0.5, config.n_resamples, config.seed, ks)
@@ -717,12 +727,13 @@ def segments_frame(result: Result) -> pd.DataFrame:
 def fairness_view(result: Result) -> list:
     "A titled per-group table for each sensitive column"
     fair = result.body["fairness"]
-    if result.body["task"] != "binary": return NotApplicable("Fairness metrics here are a classifier's (selection rate, TPR, FPR).")
+    if result.body["task"] not in ("binary", "multiclass"): return NotApplicable("Fairness metrics here are a classifier's (selection rate, TPR, FPR).")
     if not fair: return ["No sensitive columns were given (--sensitive)."]
     out = []
     for f in fair:
         eo = f["equalized_odds_difference"]
-        out += [Heading(f"{f['judgement']} {f['column']}: demographic parity difference {f['demographic_parity_difference']:.4f}, "
+        out += [Heading(("" if "class" not in f else f"Class {f['class']} (one-vs-rest): ") + f"{f['judgement']} {f['column']}: "
+                        f"demographic parity difference {f['demographic_parity_difference']:.4f}, "
                         f"equalized odds difference {eo if eo is None else round(eo, 4)}"), pd.DataFrame(f["groups"])]
     return out
 

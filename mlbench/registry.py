@@ -275,14 +275,16 @@ def get_model(ws: Workspace, ref: str) -> ModelRecord:
                          "train one with `mlbench train` or list them with `mlbench models`")
     return _record(df.iloc[0].to_dict())
 
+_HEADLINE = "CASE task WHEN 'multiclass' THEN 'accuracy' WHEN 'regression' THEN 'rmse' WHEN 'ranking' THEN 'ndcg@10' ELSE 'roc_auc' END"
+
 def list_models(ws: Workspace, frame: bool = True):
     "One row per registered model version, newest first, with its lineage and headline metrics (or (columns, rows))"
     if not _has_registry(ws):
         columns = ["name", "version", "kind", "snapshot_id", "created_at"]
         return pd.DataFrame(columns=columns) if frame else (columns, [])
-    return ws.query("""SELECT name, version, kind, task, data_table, snapshot_id,
-        round(TRY_CAST(json_extract(metrics, '$.valid_roc_auc') AS DOUBLE), 4) AS valid_roc_auc,
-        round(TRY_CAST(json_extract(metrics, '$.test_roc_auc') AS DOUBLE), 4) AS test_roc_auc,
+    return ws.query(f"""SELECT name, version, kind, task, data_table, snapshot_id, {_HEADLINE} AS metric,
+        round(TRY_CAST(json_extract(metrics, '$."valid_' || {_HEADLINE} || '"') AS DOUBLE), 4) AS valid,
+        round(TRY_CAST(json_extract(metrics, '$."test_' || {_HEADLINE} || '"') AS DOUBLE), 4) AS test,
         left(artifact_sha256, 12) AS sha256, code_version, created_at
         FROM mlbench_meta.models ORDER BY created_at DESC, name, version DESC""", frame=frame)
 
