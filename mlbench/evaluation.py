@@ -122,12 +122,18 @@ def load_registry_data(
     baseline: str | None = "auto",     # see `resolve_baseline`
     columns=(),                        # extra columns to read (segments, sensitive attributes)
     record_snapshot: bool = False,     # record the snapshot (needs a writable workspace)
+    interval=(),                       # two registered quantile regressors, LOW and HIGH: a prediction interval's bounds
 ) -> EvalData:
-    "Score a registered model (and its baseline) on rows of a workspace table"
+    "Score a registered model (and its baseline, and an interval's two quantile models) on rows of a workspace table"
     from mlbench.train import TimeSplit, read_rows    # here: the train module loads XGBoost (4 s), which predictions files never need
     with Workspace(workspace, read_only=not record_snapshot) as ws:
         record = get_model(ws, model)
         base = resolve_baseline(ws, record, baseline)
+        if interval and len(interval) != 2: raise InputError(f"--interval takes two models, LOW,HIGH; got {len(interval)}")
+        bounds_models = [get_model(ws, ref) for ref in interval]
+        for r in bounds_models:
+            if r.task != "regression" or record.task != "regression":
+                raise InputError(f"--interval {r.ref}: a prediction interval's bounds come from two regressors of a regression model's target")
         table = data or record.data_table
         spec = record.spec
         ws.require_columns(table, [spec.target], what="target column")
@@ -135,7 +141,9 @@ def load_registry_data(
         ws.require_columns(table, columns, what="segment or sensitive column")
         part = resolve_split(record, table, split)
         where = TimeSplit(**record.split).where(part)
-        wanted = [*spec.columns, *(base.spec.columns if base else []), *columns, spec.target, *([spec.group] if spec.group else [])]
+        interval_columns = [c for r in bounds_models for c in r.spec.columns]
+        ws.require_columns(table, interval_columns, what="feature column")
+        wanted = [*spec.columns, *(base.spec.columns if base else []), *interval_columns, *columns, spec.target, *([spec.group] if spec.group else [])]
         keep = f"{quote_ident(spec.target)} IS NOT NULL" + (f" AND {quote_ident(spec.group)} IS NOT NULL" if spec.group else "")
         rows = read_rows(ws, table, wanted, f"{where} AND {keep}")
         total = ws.scalar(f"SELECT count(*) FROM {quote_ident(table)} AS t WHERE {where}")
@@ -144,6 +152,7 @@ def load_registry_data(
         predictor = load_model(ws, record)
         score = predictor.predict(rows)
         bscore = load_model(ws, base).predict(rows) if base else None
+        bounds = tuple(load_model(ws, r).predict(rows).astype(float) for r in bounds_models) or None
     y, task = spec.encode_target(rows[spec.target]), record.task
     if task == "binary": infer_task(y, "binary", spec.target)
     if task == "multiclass" and (y < 0).any():
@@ -157,7 +166,7 @@ def load_registry_data(
                     None if bscore is None else bscore.astype(float), rows.drop(columns=[spec.target]), record.ref,
                     base.ref if base else None, task, source, record, base, predictor if explainable else None,
                     int(total - len(rows)), 0, positive, classes=spec.classes,
-                    group=rows[spec.group].to_numpy() if task == "ranking" else None)
+                    group=rows[spec.group].to_numpy() if task == "ranking" else None, interval=bounds)
 
 # %% ../nbs/19_evaluation.ipynb #c010
 def scored_file_meta(path) -> dict:
@@ -274,7 +283,7 @@ class EvaluationConfig:
     task: Literal["auto", "binary", "multiclass", "regression", "ranking"] = "auto"  # task of --predictions (default: from the target, --score and --group)
     group: str = field(default="", metadata={"metavar": "QUERY_COL"})  # ranking: the query column of --predictions
     k: list[str] = field(default_factory=lambda: ["5", "10"], metadata={"metavar": "K,K"})  # ranking cut-offs (NDCG@10 is always computed: the headline)
-    interval: list[str] = field(default_factory=list, metadata={"metavar": "LOW,HIGH"})  # regression: prediction-interval columns of --predictions; reports coverage
+    interval: list[str] = field(default_factory=list, metadata={"metavar": "LOW,HIGH"})  # regression: a prediction interval's bounds, two columns of --predictions or two registered quantile models; reports coverage
     positive: str | None = field(default=None, metadata={"metavar": "LABEL"})  # positive class of --predictions' target (default: 1 or true)
     threshold: float | None = field(default=None, metadata={"min": 0.0, "max": 1.0})  # decision threshold (default: 0.5)
     threshold_by: str | None = field(default=None, metadata={"metavar": "RULE"})  # choose it: f1, cost:FP_COST,FN_COST or precision>=P
@@ -579,10 +588,10 @@ def load_eval_data(*, workspace=None, model: str = "", data: str = "", split: st
     if predictions:
         return load_predictions(predictions, target=target, score=score, baseline_score=baseline_score or None,
                                 columns=columns, task=task, positive=positive or None, group=group or None, interval=list(interval))
-    for flag, value in (("--group", group), ("--interval", interval), ("--target", target), ("--score", score)):
+    for flag, value in (("--group", group), ("--target", target), ("--score", score)):
         if value: raise InputError(f"{flag} describes a --predictions file; a registered model knows its own")
     got = load_registry_data(workspace, model, data=data or None, split=split or None, baseline=baseline or None,
-                             columns=columns, record_snapshot=record_snapshot)
+                             columns=columns, record_snapshot=record_snapshot, interval=list(interval))
     if task not in ("", "auto", got.task): raise InputError(f"{got.model_name} is a {got.task} model; --task {task} does not apply to it")
     if positive and str(positive) != got.positive_class:
         raise InputError(f"--positive {positive!r}: {got.model_name} was trained with positive class {got.positive_class!r}; "
