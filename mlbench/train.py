@@ -1,4 +1,4 @@
-"""Train an XGBoost classifier with early stopping on a time-ordered split, and a logistic baseline beside it.
+"""Train an XGBoost model for any task (binary, multiclass, regression, ranking) with early stopping on a time-ordered split, and a simple baseline beside it.
 
 Docs: https://mlbench.github.io/mlbench/train.html.md"""
 
