@@ -344,7 +344,7 @@ def _run_score(args) -> int:
                 chunk_rows=args.chunk_rows, progress=not args.quiet)
     print(f"scored {res.rows:,} rows of {args.data} with {res.model} (sha256 {res.model_sha256[:12]}) in {res.seconds:.1f} s")
     print(f"wrote {res.out}" + (f" (snapshot {res.snapshot_id})" if res.snapshot_id else "")
-          + f": input columns, {res.score_column}, mlbench_model, mlbench_model_sha256, mlbench_scored_at"
+          + f": input columns, {', '.join(res.score_columns or [res.score_column])}, mlbench_model, mlbench_model_sha256, mlbench_scored_at"
           + (f", {res.explained} contributions per row" if res.explained else ""))
     return 0
 

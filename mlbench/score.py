@@ -40,6 +40,7 @@ class ScoreResult:
     explained: int                  # contributions per row (0: none)
     seconds: float
     snapshot_id: str | None = None  # the output table's snapshot, when the output is a table
+    score_columns: list | None = None  # the columns the scores took (`output_columns`)
     def to_dict(self) -> dict: return asdict(self)
 
 def _output_kind(out: str) -> str:
@@ -118,7 +119,7 @@ def score(
             with Workspace(ws_path) as w: snapshot_id = w.ingest(dest, out).snapshot_id
         finally: shutil.rmtree(dest.parent, ignore_errors=True)
     result = ScoreResult(str(Path(out).resolve()) if kind == "file" else out, rows, record.ref, record.artifact_sha256, scored_at,
-                         identity, score_column, explain, time.monotonic() - start, snapshot_id)
+                         identity, score_column, explain, time.monotonic() - start, snapshot_id, meta["score_columns"])
     with Workspace(ws_path) as w:
         run_id = w.start_run("score", {"model": model, "data": str(data), "out": str(out), "score_column": score_column, "explain": explain})
         w.finish_run(run_id, snapshot_id=identity.get("snapshot_id") or identity.get("sha256"), model=record.ref,
