@@ -39,11 +39,12 @@ __all__ = ['bootstrap', 'pd', 'MAX_LEVELS', 'MIN_SEGMENT', 'HEADLINE_METRICS', '
            'EVALUATION', 'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline',
            'load_registry_data', 'scored_file_meta', 'load_predictions', 'EvaluationConfig', 'segment_values',
            'task_bootstrap', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data', 'EvaluationResult',
-           'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation', 'evaluation_headline',
-           'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view', 'metrics_table', 'comparison_view',
-           'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure', 'regression_figure', 'residual_figure',
-           'confusion_figure', 'ranking_figure', 'ndcg_histogram', 'curves_view', 'reliability_figure',
-           'calibration_view', 'thresholds_view', 'segment_figure', 'segments_view', 'explanations_view', 'errors_view']
+           'paired_query_test', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
+           'evaluation_headline', 'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view',
+           'metrics_table', 'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure',
+           'regression_figure', 'residual_figure', 'confusion_figure', 'ranking_figure', 'ndcg_histogram',
+           'curves_view', 'reliability_figure', 'calibration_view', 'thresholds_view', 'segment_figure',
+           'segments_view', 'explanations_view', 'errors_view']
 
 # %% ../nbs/19_evaluation.ipynb #c005
 @dataclass
@@ -523,6 +524,17 @@ def _fairness(data: EvalData, sensitive: list, threshold: float | None) -> list:
     return [fairness_report(c, data.frame[c], data.y == k, pred == k) | {"class": name}
             for c in sensitive for k, name in enumerate(data.classes)]
 
+def paired_query_test(model: np.ndarray, baseline: np.ndarray) -> dict:
+    "Champion against challenger on the same queries: the paired t-test and the Wilcoxon signed-rank test of per-query NDCG@10"
+    from scipy import stats
+    diff = model - baseline
+    if not np.any(diff): return {"metric": "ndcg@10", "queries": len(diff), "mean_diff": 0.0, "t": None, "t_p_value": 1.0,
+                                 "wilcoxon_p_value": 1.0, "queries_differing": 0}
+    t = stats.ttest_rel(model, baseline)
+    return {"metric": "ndcg@10", "queries": len(diff), "mean_diff": float(diff.mean()), "t": float(t.statistic),
+            "t_p_value": float(t.pvalue), "wilcoxon_p_value": float(stats.wilcoxon(model, baseline).pvalue),
+            "queries_differing": int((diff != 0).sum())}
+
 def _task_details(data: EvalData, boot, config: EvaluationConfig) -> dict:
     "The tables only one task has: per-class metrics and the confusion matrix, the queries' counts, a prediction interval's coverage"
     if data.task == "multiclass":
@@ -531,8 +543,12 @@ def _task_details(data: EvalData, boot, config: EvaluationConfig) -> dict:
     if data.task == "ranking":
         from mlbench.ranking import query_metrics
         per = query_metrics(data.y, data.score, data.group, ks=(10,))
-        return {"ranking": {"ks": list(config.ks), "queries": len(per), "queries_without_relevant": int((per.relevant == 0).sum()),
-                            "single_item_queries": int((per["items"] == 1).sum()), "items": int(per["items"].sum())}}
+        out = {"ks": list(config.ks), "queries": len(per), "queries_without_relevant": int((per.relevant == 0).sum()),
+               "single_item_queries": int((per["items"] == 1).sum()), "items": int(per["items"].sum()), "paired_test": None}
+        if data.baseline_score is not None:
+            out["paired_test"] = paired_query_test(per["ndcg@10"].to_numpy(),
+                                                   query_metrics(data.y, data.baseline_score, data.group, ks=(10,))["ndcg@10"].to_numpy())
+        return {"ranking": out}
     if data.interval is not None:
         from scipy.stats import binomtest
         low, high = data.interval
@@ -715,8 +731,15 @@ def comparison_view(result: Result) -> list:
     c = b["comparison"]
     if c is None: return ["No baseline was given; there is nothing to compare."]
     if c["auc_diff"] is None:
-        return ["The paired differences (model − baseline, " + ("queries" if b["task"] == "ranking" else "rows")
-                + " resampled together for both models) are in the metrics table above."]
+        out = ["The paired differences (model − baseline, " + ("queries" if b["task"] == "ranking" else "rows")
+               + " resampled together for both models) are in the metrics table above."]
+        t = (b.get("ranking") or {}).get("paired_test")
+        from mlbench.reports import format_p       # here: the reports module imports every kind
+        if t: out += ["Per-query NDCG@10 of both models on the same queries:", pd.DataFrame([
+            ("queries", f"{t['queries']:,} ({t['queries_differing']:,} ranked differently)"), ("mean difference", f"{t['mean_diff']:+.4f}"),
+            ("paired t-test", "—" if t["t"] is None else f"t = {t['t']:.3f}, p = {format_p(t['t_p_value'])}"),
+            ("Wilcoxon signed-rank", f"p = {format_p(t['wilcoxon_p_value'])}")], columns=["item", "value"])]
+        return out
     if c["auc_code"]: return [f"DeLong's test: {c['auc_code']}: {describe(c['auc_code'])}."]
     return ["DeLong's test for two correlated ROC AUCs on the same rows:", pd.DataFrame([
         ("model AUC", f"{b['metrics']['roc_auc']['value']:.4f}"), ("baseline AUC", f"{c['metrics']['roc_auc']['baseline_value']:.4f}"),
