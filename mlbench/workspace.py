@@ -412,7 +412,7 @@ def _finish_run(self: Workspace, run_id: str, *, status: str = "succeeded", snap
 def _runs(self: Workspace, limit: int = 50, frame: bool = True):
     "The latest `limit` runs, newest first (a DataFrame, or (columns, rows) with `frame=False`)"
     return self.query("SELECT run_id, command, status, started_at, finished_at, snapshot_id, model, error "
-                      "FROM mlbench_meta.runs ORDER BY started_at DESC, run_id LIMIT ?", [limit], frame=frame)
+                      "FROM mlbench_meta.runs ORDER BY started_at DESC, rowid DESC LIMIT ?", [limit], frame=frame)
 
 @contextlib.contextmanager
 def _logged_run(self: Workspace, command: str, params: dict | None = None):

@@ -76,7 +76,7 @@ def test_index_links_the_report(browser, demo):
     history = page.locator("tbody.group:visible svg.mlbench-history")
     assert history.count() == 1 and history.locator("circle").count() == 2 and "roc_auc" in history.locator("title").first.text_content()
     page.fill("#filter", "")
-    assert page.locator("tr.report:visible").count() == 7
+    assert page.locator("tr.report:visible").count() == 8
     link = page.locator('a[href="evaluation-churn_xgb-v1/evaluation.html"]')
     link.click()
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
@@ -103,7 +103,7 @@ def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
     no table or chart wider than the page, and no raw Python value in a table. A screenshot of each is kept in
     build/screenshots/ (not committed) for a person to look at."""
     pages = sorted(demo["reports"].glob("*/*.html"))
-    assert len(pages) == 7, pages          # evaluation x 2, model card, plan, experiment, validation, drift
+    assert len(pages) == 8, pages          # evaluation x 2 + the ranker's, model card, plan, experiment, validation, drift
     SHOTS.mkdir(parents=True, exist_ok=True)
     for path in pages:
         page, errors, _ = open_offline(browser, path)
@@ -222,7 +222,7 @@ def test_regression_report_leaves_out_the_classifier_sections(browser, tmp_path)
     pd.DataFrame({"spend": y, "forecast": y + rng.normal(0, 20, y.size), "region": rng.choice(["north", "south"], y.size)}
                  ).to_parquet(tmp_path/"forecasts.parquet")
     html_path = publish("evaluation", EvaluationConfig(predictions=str(tmp_path/"forecasts.parquet"), target="spend", score="forecast",
-                                                       segments=["region"], sensitive=["region"], n_resamples=50,
+                                                       segments=["region"], n_resamples=50,
                                                        workspace=str(tmp_path/"none.duckdb")),
                         out=tmp_path/"reports"/"regression", renderer="nbconvert", progress=False).html
     page, errors, _ = open_offline(browser, html_path)

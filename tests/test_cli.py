@@ -258,7 +258,7 @@ def test_evaluate_regression_predictions(predictions, tmp_path):
                        "--segments", "plan", "--out", out, "--quiet", "--workspace", tmp_path/"none.duckdb")
     assert proc.returncode == 0, proc.stderr
     data = json.loads((out/"evaluation.json").read_text())
-    assert data["task"] == "regression" and set(data["metrics"]) == {"rmse", "mae", "r2"}
+    assert data["task"] == "regression" and set(data["metrics"]) == {"rmse", "mae", "mape", "r2"}
 
 
 @pytest.mark.parametrize("change, fragments", [

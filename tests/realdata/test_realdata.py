@@ -46,8 +46,15 @@ def test_breast_cancer_trains_fully_with_a_named_positive_class(realdata, tmp_pa
 def test_penguins_missing_targets_are_dropped_and_counted_and_kinds_follow_one_rule(realdata, tmp_path):
     ws, penguins = tmp_path/"ws.duckdb", realdata["penguins"]
     assert run_mlbench("ingest", realdata["root"]/"penguins.csv", "--table", "penguins", "--workspace", ws).returncode == 0
-    one_line_error(run_mlbench("train", "--table", "penguins", "--target", "species", "--workspace", ws, "--quiet"),
+    one_line_error(run_mlbench("train", "--table", "penguins", "--target", "species", "--task", "binary", "--workspace", ws, "--quiet"),
                    "has 3 distinct values (Adelie, Chinstrap, Gentoo)")
+    proc = run_mlbench("train", "--table", "penguins", "--target", "species", "--name", "species", "--workspace", ws, "--quiet")
+    assert proc.returncode == 0 and "task: multiclass (target 'species' has 3 text values)" in proc.stdout, proc.stderr
+    proc = run_mlbench("evaluate", "--model", "species", "--bootstrap", "50", "--out", tmp_path/"species", "--workspace", ws, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    species = json.loads((tmp_path/"species"/"evaluation.json").read_text())
+    assert species["task"] == "multiclass" and species["metrics"]["accuracy"]["value"] > 0.9      # penguins' species are easy
+    assert species["comparison"]["metrics"]["accuracy"]["ci_low"] > 0.3                          # far above the class rates
     one_line_error(run_mlbench("train", "--table", "penguins", "--target", "sex", "--positive", "female",
                                "--on-missing-target", "error", "--workspace", ws, "--quiet"),
                    f"missing (NULL) in {penguins.sex.isna().sum()} of {len(penguins)} rows")
