@@ -91,10 +91,11 @@ TITLES = {"evaluation-churn_xgb-v1": "Evaluation of churn_xgb:1 on customers / t
           "plan-checkout": "Experiment plan: a proportion metric from 0.1, detecting 0.015 (+15.0%)",
           "ab-checkout": "Experiment experiment_events.parquet: treatment vs control",
           "validation-customers": "Validation of customers",
-          "drift-customers": "Drift of customers_current.parquet against customers"}
+          "drift-customers": "Drift of customers_current.parquet against customers",
+          "evaluation-search_ranker-v1": "Evaluation of search_ranker:1 on search_results / test"}
 RELATED = {"evaluation-churn_xgb-v1": {"evaluation-churn_xgb-v2"}, "evaluation-churn_xgb-v2": {"evaluation-churn_xgb-v1", "model_card-churn_xgb-v2"},
            "model_card-churn_xgb-v2": {"evaluation-churn_xgb-v2"}, "validation-customers": {"drift-customers"},
-           "drift-customers": {"validation-customers"}, "plan-checkout": set(), "ab-checkout": set()}
+           "drift-customers": {"validation-customers"}, "plan-checkout": set(), "ab-checkout": set(), "evaluation-search_ranker-v1": set()}
 
 
 def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
