@@ -77,6 +77,8 @@ EXAMPLES = {
     "ab": ["mlbench ab --data events.parquet --unit user_id --variant arm --control control --metrics metrics.yml"],
     "validate": ["mlbench validate --data customers.csv --infer --expect expect.yml",
                  "mlbench validate --data customers --expect expect.yml"],
+    "monitor": ["mlbench monitor --scores scored_log.parquet --time requested_at --labels labels.parquet --key request_id --label-time label_at",
+                "mlbench monitor --scores scored_log.parquet --time requested_at --window 1w --rules monitor.yml   # exit 1: page"],
     "drift": ["mlbench drift --reference train.parquet --current this_week.parquet",
               "mlbench drift --reference customers --current customers_new --time ts --window 1w"],
     "gate": ["mlbench gate reports/evaluation-customers_xgb-v2-customers-test/evaluation.json --gates gates.yml"],

@@ -13,7 +13,7 @@ from .core import InputError
 
 # %% auto #0
 __all__ = ['CHURN_LOGIT', 'REFERENCE_DATE', 'make_churn', 'make_ticket_events', 'simulate_experiment', 'simulate_current',
-           'make_search_results']
+           'make_search_results', 'simulate_production']
 
 # %% ../nbs/02_demo_data.ipynb #c005
 CHURN_LOGIT = {
@@ -180,3 +180,35 @@ def make_search_results(
     shown = pd.Series(latent + rng.normal(0, 1.2, n)).groupby(query).rank(ascending=False, method="first").astype(int).to_numpy()
     return pd.DataFrame({"query_id": query, "item_id": np.arange(n), "intent": intent, "shown_position": shown, "text_match": text_match.round(4),
                          "popularity": popularity, "freshness_days": freshness_days, "price": price, "relevance": relevance})
+
+# %% ../nbs/02_demo_data.ipynb #x007
+def simulate_production(
+    table: pd.DataFrame,        # rows of the churn training table (`features.churn_training_table`), features and `churned`
+    *, weeks: int = 12,         # weeks of traffic
+    per_week: int = 5_000,      # scored rows a week
+    drift_from: int = 6,        # the first week of the drift
+    label_delay_days: int = 14, # each label is known this long after its row was scored
+    start: str = "2025-08-04",  # the first week's Monday
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "A production log and its late labels: rows of `table` scored week by week, from `drift_from` on drawn more and more "
+    "from one narrow segment (standard plan, card payment, 12-48 months' tenure), where the model separates less well"
+    if not 0 < drift_from < weeks: raise InputError(f"drift_from={drift_from}: it must fall inside the {weeks} weeks")
+    rng = np.random.default_rng(seed)
+    segment = ((table.plan == "standard") & (table.payment_method == "card") & table.tenure_months.between(12, 48)).to_numpy()
+    inside, outside = np.flatnonzero(segment), np.flatnonzero(~segment)
+    picks, times = [], []
+    for week in range(weeks):
+        share = 0.0 if week < drift_from else min(0.9, 0.3 + 0.15 * (week - drift_from))
+        n_in = rng.binomial(per_week, share)
+        picks.append(np.r_[rng.choice(inside, n_in), rng.choice(outside, per_week - n_in)])
+        times.append(week * 7 * 86_400 + np.sort(rng.integers(0, 7 * 86_400, per_week)))
+    rows = table.iloc[np.concatenate(picks)].reset_index(drop=True)
+    at = pd.Timestamp(start) + pd.to_timedelta(np.concatenate(times), unit="s")
+    order = np.argsort(at.to_numpy(), kind="stable")
+    rows, at = rows.iloc[order].reset_index(drop=True), at[order]
+    request = np.array([f"r{i:07d}" for i in range(len(rows))])
+    log = rows.drop(columns=["churned"]).assign(request_id=request, requested_at=at)
+    labels = pd.DataFrame({"request_id": request, "churned": rows.churned.to_numpy(), "label_at": at + pd.Timedelta(days=label_delay_days)})
+    return log, labels
+

@@ -73,7 +73,7 @@ class DemoResult:
     snapshot: Snapshot
     champion: TrainResult
     challenger: TrainResult
-    reports: dict                  # "champion", "challenger", "card", "plan", "experiment", "validation", "drift", "ranking" -> ReportResult
+    reports: dict                  # "champion", "challenger", "card", "plan", "experiment", "validation", "drift", "ranking", "monitor" -> ReportResult
     index: Path
     seconds: float
 
@@ -95,7 +95,7 @@ def run_demo(
     from mlbench.drift import DriftConfig
     from mlbench.validation import ValidationConfig
     start, root = time.monotonic(), reports_root(out)
-    log(f"[1/9] generating {rows:,} customers and their ticket log (seed {seed}); building the training table point in time")
+    log(f"[1/10] generating {rows:,} customers and their ticket log (seed {seed}); building the training table point in time")
     customers = make_churn(rows, seed=seed)
     tickets = make_ticket_events(customers, seed=seed)
     df = churn_training_table(customers, tickets)
@@ -106,7 +106,7 @@ def run_demo(
         ws_path = ws.path
     log(f"      table support_tickets: {len(tickets):,} tickets, snapshot {ticket_snap.snapshot_id}")
     log(f"      table customers in {ws_path}: snapshot {snap.snapshot_id} (support_tickets_90d as of {REFERENCE_DATE:%Y-%m-%d})")
-    log("[2/9] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
+    log("[2/10] training the champion churn_xgb (XGBoost, early stopping on the time-ordered split) and its baseline")
     champ = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, progress=progress)
     log(f"      {champ.model.ref}: test ROC AUC {champ.model.metrics['test_roc_auc']:.4f}; "
         f"baseline {champ.baseline.metrics['test_roc_auc']:.4f}")
@@ -114,20 +114,20 @@ def run_demo(
         config = EvaluationConfig(model=model, segments=["plan", "region"], sensitive=["gender"], threshold_by="f1",
                                   n_resamples=bootstrap, seed=seed, workspace=str(ws_path), **kw)
         return publish("evaluation", config, out=root/f"evaluation-{model.replace(':', '-v')}", renderer=renderer, progress=progress)
-    log("[3/9] evaluating the champion against its baseline")
+    log("[3/10] evaluating the champion against its baseline")
     reports = {"champion": evaluation(champ.model.ref)}
-    log("[4/9] training a challenger and evaluating it against the champion, with quality gates")
+    log("[4/10] training a challenger and evaluating it against the champion, with quality gates")
     chall = train(ws_path, "customers", "churned", name="churn_xgb", exclude=["gender"], seed=seed, params=CHALLENGER_PARAMS,
                   baseline=False, progress=progress)
     reports["challenger"] = evaluation(chall.model.ref, baseline=champ.model.ref, gates=str(demo_file("demo_gates.yml")), recalibrate="isotonic")
     verdict = reports["challenger"].data
     log(f"      gates: {'PASS' if verdict['passed'] else 'FAIL'} "
         f"({sum(g['passed'] for g in verdict['gates'])} of {len(verdict['gates'])} rules pass)")
-    log("[5/9] publishing the challenger's model card")
+    log("[5/10] publishing the challenger's model card")
     reports["card"] = publish("model_card", CardConfig(chall.model.ref, card_info=str(demo_file("demo_card.yml")),
                                                        evaluation=str(reports["challenger"].json), workspace=str(ws_path)),
                               out=root/f"model_card-churn_xgb-v{chall.model.version}", renderer=renderer, progress=progress)
-    log("[6/9] simulating an experiment (40,000 users, true conversion lift +1.5 points), planning and reading it out")
+    log("[6/10] simulating an experiment (40,000 users, true conversion lift +1.5 points), planning and reading it out")
     events_path = Path(ws_path).parent/"experiment_events.parquet"
     simulate_experiment(40_000, lift=0.015, seed=seed).to_parquet(events_path)
     reports["plan"] = publish("plan", PlanConfig("proportion", 0.10, mde=0.015, daily_units=40_000 / 14, workspace=str(ws_path)), out=root/"plan-checkout",
@@ -136,7 +136,7 @@ def run_demo(
                                                           time="ts", seed=seed, workspace=str(ws_path)),
                                     out=root/"ab-checkout", renderer=renderer, progress=progress)
     log(f"      decision: {reports['experiment'].data['decision']}")
-    log("[7/9] validating the customers against inferred expectations; simulating a later period and reading out drift")
+    log("[7/10] validating the customers against inferred expectations; simulating a later period and reading out drift")
     expect_path = infer("customers", Path(ws_path).parent/"expectations.yml", label="churned", workspace=ws_path)
     reports["validation"] = publish("validation", ValidationConfig("customers", str(expect_path), workspace=str(ws_path)),
                                     out=root/"validation-customers", renderer=renderer, progress=progress)
@@ -146,7 +146,7 @@ def run_demo(
                                "support_tickets_90d", "region"], time="signup_at", window="1w", workspace=str(ws_path)),
                                out=root/"drift-customers", renderer=renderer, progress=progress)
     log(f"      drifted: {', '.join(r['name'] for r in reports['drift'].data['columns'] if r['drifted']) or 'none'}")
-    log("[8/9] training a ranker on generated search results (graded relevance, 2,000 queries) and reading out its ranking")
+    log("[8/10] training a ranker on generated search results (graded relevance, 2,000 queries) and reading out its ranking")
     from mlbench.demo_data import make_search_results
     with Workspace(ws_path) as ws: ws.ingest(make_search_results(2_000, seed=seed), "search_results")
     ranker = train(ws_path, "search_results", "relevance", name="search_ranker", group="query_id", exclude=["shown_position"],
@@ -157,6 +157,22 @@ def run_demo(
     n10 = reports["ranking"].data["comparison"]["metrics"]["ndcg@10"]
     log(f"      {ranker.model.ref}: test NDCG@10 {reports['ranking'].data['metrics']['ndcg@10']['value']:.4f}, "
         f"{n10['diff']:+.4f} [{n10['ci_low']:+.4f}, {n10['ci_high']:+.4f}] against its pointwise baseline")
-    log("[9/9] writing the reports index")
+    log("[9/10] monitoring 12 weeks of the champion's traffic: a drift from week 7, labels two weeks late")
+    from mlbench.demo_data import simulate_production
+    from mlbench.monitor import MonitorConfig
+    from mlbench.score import score
+    pool = make_churn(40_000, seed=seed + 2)
+    log_rows, labels = simulate_production(churn_training_table(pool, make_ticket_events(pool, seed=seed + 2)), weeks=12,
+                                           per_week=4_000, seed=seed)
+    prod = Path(ws_path).parent
+    log_rows.to_parquet(prod/"production_log.parquet"); labels.to_parquet(prod/"production_labels.parquet")
+    score(champ.model.ref, str(prod/"production_log.parquet"), str(prod/"production_scored.parquet"), workspace=ws_path)
+    reports["monitor"] = publish("monitor", MonitorConfig(str(prod/"production_scored.parquet"), "requested_at", "1w",
+                                                          labels=str(prod/"production_labels.parquet"), key="request_id",
+                                                          label_time="label_at", as_of=str(log_rows.requested_at.max()),
+                                                          rules=str(demo_file("demo_monitor.yml")), seed=seed, workspace=str(ws_path)),
+                                 out=root/"monitor-churn_xgb", renderer=renderer, progress=progress)
+    log(f"      {reports['monitor'].data['headline']}")
+    log("[10/10] writing the reports index")
     index = write_index(root)
     return DemoResult(snap, champ, chall, reports, index, time.monotonic() - start)

@@ -76,7 +76,7 @@ def test_index_links_the_report(browser, demo):
     history = page.locator("tbody.group:visible svg.mlbench-history")
     assert history.count() == 1 and history.locator("circle").count() == 2 and "roc_auc" in history.locator("title").first.text_content()
     page.fill("#filter", "")
-    assert page.locator("tr.report:visible").count() == 8
+    assert page.locator("tr.report:visible").count() == 9
     link = page.locator('a[href="evaluation-churn_xgb-v1/evaluation.html"]')
     link.click()
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
@@ -92,10 +92,12 @@ TITLES = {"evaluation-churn_xgb-v1": "Evaluation of churn_xgb:1 on customers / t
           "ab-checkout": "Experiment experiment_events.parquet: treatment vs control",
           "validation-customers": "Validation of customers",
           "drift-customers": "Drift of customers_current.parquet against customers",
-          "evaluation-search_ranker-v1": "Evaluation of search_ranker:1 on search_results / test"}
+          "evaluation-search_ranker-v1": "Evaluation of search_ranker:1 on search_results / test",
+          "monitor-churn_xgb": "Monitoring of churn_xgb:1 on production_scored.parquet"}
 RELATED = {"evaluation-churn_xgb-v1": {"evaluation-churn_xgb-v2"}, "evaluation-churn_xgb-v2": {"evaluation-churn_xgb-v1", "model_card-churn_xgb-v2"},
            "model_card-churn_xgb-v2": {"evaluation-churn_xgb-v2"}, "validation-customers": {"drift-customers"},
-           "drift-customers": {"validation-customers"}, "plan-checkout": set(), "ab-checkout": set(), "evaluation-search_ranker-v1": set()}
+           "drift-customers": {"validation-customers"}, "plan-checkout": set(), "ab-checkout": set(), "evaluation-search_ranker-v1": set(),
+           "monitor-churn_xgb": set()}
 
 
 def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
@@ -104,7 +106,7 @@ def test_every_page_opens_with_its_verdict_and_a_way_back(browser, demo):
     no table or chart wider than the page, and no raw Python value in a table. A screenshot of each is kept in
     build/screenshots/ (not committed) for a person to look at."""
     pages = sorted(demo["reports"].glob("*/*.html"))
-    assert len(pages) == 8, pages          # evaluation x 2 + the ranker's, model card, plan, experiment, validation, drift
+    assert len(pages) == 9, pages          # evaluation x 2 + the ranker's, model card, plan, experiment, validation, drift, monitor
     SHOTS.mkdir(parents=True, exist_ok=True)
     for path in pages:
         page, errors, _ = open_offline(browser, path)

@@ -2,6 +2,7 @@
 import json, subprocess, sys, textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -474,3 +475,32 @@ def test_two_writers_at_once_serialize_without_losing_anything(ws, tmp_path):
     assert sum(r["command"] == "ingest" and r["status"] == "succeeded" for r in runs) >= 3     # the fixture's, and the pair's
     assert sum(r["command"] == "train" and r["status"] == "succeeded" for r in runs) == 2
     assert not any(r["status"] == "running" for r in runs)
+
+
+def test_monitor_pages_on_the_latest_window_and_refuses_bad_input(tmp_path):
+    "mlbench monitor: exit 0 when the rules hold, 1 when one fails in the latest window, 2 (one line) for bad input"
+    rng = np.random.default_rng(4)
+    n = 6 * 2_000
+    at = pd.Timestamp("2026-01-05") + pd.to_timedelta(np.sort(rng.integers(0, 6 * 7 * 86_400, n)), unit="s")
+    late = np.arange(n) >= 4 * 2_000                           # the last two weeks: scores squeezed toward the middle
+    p = np.where(late, 0.35 + 0.3 * rng.random(n), rng.beta(1, 3, n))
+    pd.DataFrame({"id": np.arange(n), "at": at, "score": p, "x": rng.normal(size=n) + late}).to_parquet(tmp_path/"log.parquet")
+    pd.DataFrame({"id": np.arange(n), "y": (rng.random(n) < p).astype(int), "known": at + pd.Timedelta(days=7)}).to_parquet(tmp_path/"labels.parquet")
+    args = ["monitor", "--scores", tmp_path/"log.parquet", "--time", "at", "--labels", tmp_path/"labels.parquet", "--key", "id",
+            "--target", "y", "--label-time", "known", "--as-of", str(at.max()), "--quiet", "--workspace", tmp_path/"none.duckdb"]
+    (tmp_path/"ok.yml").write_text("gates:\n  - {path: rows, op: '>=', value: 100}\n")
+    (tmp_path/"page.yml").write_text("gates:\n  - {path: estimated.roc_auc.ci_high, op: '>=', value: 0.7}\n")
+    proc = run_mlbench(*args, "--rules", tmp_path/"ok.yml", "--out", tmp_path/"ok")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path/"ok"/"monitor.json").read_text())
+    assert len(data["windows"]) == 6 and data["windows"][-1]["realized"]["roc_auc"] is None and data["verdict"]["status"] == "pass"
+    proc = run_mlbench(*args, "--rules", tmp_path/"page.yml", "--out", tmp_path/"page")
+    assert proc.returncode == 1 and "estimated.roc_auc.ci_high >= 0.7" in proc.stdout, (proc.stdout, proc.stderr)
+    assert (tmp_path/"page"/"monitor.html").is_file()
+    pd.DataFrame({"id": np.arange(n) + 10**6, "y": 1}).to_parquet(tmp_path/"strangers.parquet")
+    bad = [a if a != tmp_path/"labels.parquet" else tmp_path/"strangers.parquet" for a in args]
+    bad = [a for a in bad if a not in ("--label-time", "known")]
+    assert_one_line_error(run_mlbench(*bad), "none of the 12,000 labels joins a scored row on 'id'")
+    assert_one_line_error(run_mlbench(*args, "--window", "1y"), "--window 1y holds all the data")
+    (tmp_path/"typo.yml").write_text("gates:\n  - {path: estimated.roc_auc.value, op: '>=', value: 0.7}\n  - {path: realised.f1, op: '>=', value: 0.5}\n")
+    assert_one_line_error(run_mlbench(*args, "--rules", tmp_path/"typo.yml"), "typo.yml line 3: 'realised.f1' is not a value of a monitor window")

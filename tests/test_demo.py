@@ -39,6 +39,17 @@ def test_demo_reads_out_a_ranker_over_queries(demo):
     assert 'href="evaluation-search_ranker-v1/evaluation.html"' in (demo["reports"]/"index.html").read_text()
 
 
+def test_demo_monitor_sees_the_drift_before_the_labels(demo):
+    data = json.loads((demo["reports"]/"monitor-churn_xgb"/"monitor.json").read_text())
+    windows = data["windows"]
+    assert data["kind"] == "monitor" and len(windows) == 12 and data["labels"]["never_joined"] == 0
+    assert [w["realized"]["roc_auc"] is None for w in windows[-2:]] == [True, True]     # labels two weeks late
+    reference = sum(w["estimated"]["roc_auc"]["value"] for w in windows[:4]) / 4
+    assert windows[-1]["estimated"]["roc_auc"]["ci_high"] < reference                   # the estimate has dropped already
+    assert data["verdict"]["status"] == "fail" and data["latest_alerts"][0]["line"] == 4
+    assert 'href="monitor-churn_xgb/monitor.html"' in (demo["reports"]/"index.html").read_text()
+
+
 def test_demo_challenger_is_gated_against_the_champion(demo):
     data = json.loads((demo["reports"]/"evaluation-churn_xgb-v2"/"evaluation.json").read_text())
     assert data["comparison"]["baseline"] == "churn_xgb:1"
@@ -77,8 +88,8 @@ def test_models_and_runs_list_what_the_demo_did(demo):
         ("churn_xgb", 1, "xgboost", "binary"), ("churn_xgb", 2, "xgboost", "binary"), ("churn_xgb_baseline", 1, "logistic", "binary"),
         ("search_ranker", 1, "xgboost", "ranking"), ("search_ranker_baseline", 1, "linear", "ranking")}
     runs = json.loads(run_mlbench("runs", "--json", cwd=demo["root"]).stdout)
-    assert sorted(r["command"] for r in runs) == ["ab", "ab-plan", "card", "drift", "evaluate", "evaluate", "evaluate", "ingest", "train",
-                                                  "train", "train", "validate", "validate --infer"]
+    assert sorted(r["command"] for r in runs) == ["ab", "ab-plan", "card", "drift", "evaluate", "evaluate", "evaluate", "ingest", "monitor",
+                                                  "score", "train", "train", "train", "validate", "validate --infer"]
     assert {r["status"] for r in runs} == {"succeeded"}
 
 
