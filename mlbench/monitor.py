@@ -144,7 +144,7 @@ def _labels_view(con, config: MonitorConfig, scores_rel: str, score_cols: dict, 
                                              FROM {scores_rel} AS s LEFT JOIN lab ON s.{k} = lab._k""").fetchall()[0]
     if total and not joined:
         sample = [r[0] for r in con.execute(f"SELECT {k}::VARCHAR FROM {scores_rel} LIMIT 2").fetchall()]
-        other = [r[0] for r in con.execute(f"SELECT _k::VARCHAR FROM lab LIMIT 2").fetchall()]
+        other = [r[0] for r in con.execute("SELECT _k::VARCHAR FROM lab LIMIT 2").fetchall()]
         raise InputError(f"none of the {total:,} labels joins a scored row on {config.key!r} (scored keys look like {', '.join(sample)}; "
                          f"label keys like {', '.join(other)}); check --key and the labels file")
     return {"labels": int(total), "joined": int(joined), "never_joined": int(total - joined), "arrived": int(arrived),
