@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/monitor.html.md"""
 
 # %% ../nbs/33_monitor.ipynb #m002
 from __future__ import annotations
-import math, re
+import math, re, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,10 +112,10 @@ class MonitorConfig:
 _SKIP = re.compile(r"^(mlbench_|explain_\d+_)")
 
 def _labels_view(con, config: MonitorConfig, scores_rel: str, score_cols: dict, score: str, target: str | None, positive) -> dict | None:
-    "A temporary view `joined` of every scored row with its label (NULL when none, or not yet arrived as of `as_of`); label counts"
+    "A temporary view `joined_view` of every scored row with its label (NULL when none, or not yet arrived as of `as_of`); label counts"
     t, p = quote_ident(config.time), quote_ident(score)
     if not config.labels:
-        con.execute(f"CREATE TEMP VIEW joined AS SELECT {t}::TIMESTAMP AS _t, {p}::DOUBLE AS _p, NULL::DOUBLE AS _y, * FROM {scores_rel}")
+        con.execute(f"CREATE TEMP VIEW joined_view AS SELECT {t}::TIMESTAMP AS _t, {p}::DOUBLE AS _p, NULL::DOUBLE AS _y, * FROM {scores_rel}")
         return None
     lrel = data_relation(con, config.labels, config.workspace)
     lcols = relation_columns(con, lrel)
@@ -138,7 +138,7 @@ def _labels_view(con, config: MonitorConfig, scores_rel: str, score_cols: dict, 
     known = "TRUE" if not config.as_of else f"(_at IS NULL OR _at <= {quote_literal(config.as_of)}::TIMESTAMP)"
     con.execute(f"""CREATE TEMP VIEW lab AS SELECT {k} AS _k, {y01} AS _y, {at} AS _at FROM {lrel} WHERE {y} IS NOT NULL
                     QUALIFY row_number() OVER (PARTITION BY {k} ORDER BY {at} DESC NULLS LAST) = 1""")
-    con.execute(f"""CREATE TEMP VIEW joined AS SELECT s.{t}::TIMESTAMP AS _t, s.{p}::DOUBLE AS _p,
+    con.execute(f"""CREATE TEMP VIEW joined_view AS SELECT s.{t}::TIMESTAMP AS _t, s.{p}::DOUBLE AS _p,
                     CASE WHEN {known} THEN lab._y END AS _y, s.* FROM {scores_rel} AS s LEFT JOIN lab ON s.{k} = lab._k""")
     total, joined, arrived = con.execute(f"""SELECT (SELECT count(*) FROM lab), count(lab._k), count(*) FILTER (WHERE lab._k IS NOT NULL AND {known})
                                              FROM {scores_rel} AS s LEFT JOIN lab ON s.{k} = lab._k""").fetchall()[0]
@@ -276,8 +276,9 @@ def run_monitor(config: MonitorConfig, progress: bool = False) -> dict:
     score, target = config.score or meta.get("score_column") or "score", config.target or meta.get("target")
     positive = config.positive if config.positive is not None else (meta.get("positive") if meta.get("positive") not in (None, "1", "true") else None)
     rules = load_gates(config.rules) if config.rules else []
-    with duckdb.connect() as con:
+    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="mlbench-monitor-") as spill:
         no_duckdb_progress_bar(con)
+        con.execute(f"SET temp_directory = {quote_literal(spill)}")          # the joined table spills here beyond memory
         rel = data_relation(con, config.scores, config.workspace)
         columns = relation_columns(con, rel)
         for what, c in (("time", config.time), ("score", score)):
@@ -285,6 +286,10 @@ def run_monitor(config: MonitorConfig, progress: bool = False) -> dict:
         if column_kind(columns[config.time]) != "time": raise InputError(f"--time {config.time!r} has type {columns[config.time]}; give a date or timestamp column")
         if config.labels and not target: raise InputError("--labels needs --target COL: the label column")
         label_counts = _labels_view(con, config, rel, columns, score, target, positive)
+        watched = watched_columns(columns, config, score, target, () if config.columns else identifier_columns(con, rel, columns))
+        # joined once, in time order: every later query (windows, drift per column, each window's rows) is a plain scan
+        con.execute(f"CREATE TEMP TABLE joined AS SELECT _t, _p, _y{''.join(', ' + quote_ident(c) for c in watched)} "
+                    "FROM joined_view ORDER BY _t")
         lo, hi = con.execute("SELECT min(_p), max(_p) FROM joined").fetchall()[0]
         if lo is None or lo < 0 or hi > 1: raise InputError(f"score column {score!r} must hold probabilities in [0, 1] (found {lo} to {hi})")
         say(f"monitor: {config.scores}: windows of {config.window}", progress)
@@ -292,7 +297,6 @@ def run_monitor(config: MonitorConfig, progress: bool = False) -> dict:
         for i, w in enumerate(windows): w["reference"] = i < config.reference_windows
         reference = f"_t < TIMESTAMP '{windows[config.reference_windows]['start']}'"
         iso, calibration = _calibration_map(con, reference, config.min_labelled)
-        watched = watched_columns(columns, config, score, target, () if config.columns else identifier_columns(con, rel, columns))
         drift = {c: _psi_by_window(con, c, k, reference, windows, interval)
                  for c, k in progress_bar(watched.items(), total=len(watched), desc="feature drift", unit="column", enabled=progress)}
         score_drift = _psi_by_window(con, "_p", "numeric", reference, windows, interval)
