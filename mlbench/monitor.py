@@ -284,6 +284,7 @@ def run_monitor(config: MonitorConfig, progress: bool = False) -> dict:
         for what, c in (("time", config.time), ("score", score)):
             if c not in columns: raise InputError(f"unknown {what} column {c!r} in the scores (columns: {', '.join(columns)})")
         if column_kind(columns[config.time]) != "time": raise InputError(f"--time {config.time!r} has type {columns[config.time]}; give a date or timestamp column")
+        if column_kind(columns[score]) != "numeric": raise InputError(f"score column {score!r} has type {columns[score]}; give the column of probabilities")
         if config.labels and not target: raise InputError("--labels needs --target COL: the label column")
         label_counts = _labels_view(con, config, rel, columns, score, target, positive)
         watched = watched_columns(columns, config, score, target, () if config.columns else identifier_columns(con, rel, columns))

@@ -71,7 +71,7 @@ def test_index_links_the_report(browser, demo):
     assert page.locator("tr.subject").count() >= 4 and page.locator("td.status-pass, td.status-fail").count() >= 5
     page.fill("#filter", "churn_xgb:1")                    # the filter box, offline: only that model's group stays
     visible = [t for t in page.locator("tr.report").all_inner_texts() if t.strip()]
-    assert page.locator("tr.report:visible").count() == 1 and page.locator("tbody.group:visible").count() == 1, visible
+    assert page.locator("tr.report:visible").count() == 2 and page.locator("tbody.group:visible").count() == 1, visible  # evaluation, monitor
     # the model's group shows its headline metric across versions: a dot and an interval per version
     history = page.locator("tbody.group:visible svg.mlbench-history")
     assert history.count() == 1 and history.locator("circle").count() == 2 and "roc_auc" in history.locator("title").first.text_content()

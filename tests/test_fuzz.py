@@ -48,7 +48,8 @@ def valid_args(kind: str, d: Path) -> dict:
             "plan": {"--metric": "proportion", "--baseline": "0.1", "--mde": "0.01"},
             "ab": {"--data": d/"data.csv", "--unit": "u", "--variant": "v", "--control": "c", "--metrics": d/"metrics.yml"},
             "validation": {"--data": d/"data.csv", "--expect": d/"expect.yml"},
-            "drift": {"--reference": d/"data.csv", "--current": d/"data.parquet"}}[kind]
+            "drift": {"--reference": d/"data.csv", "--current": d/"data.parquet"},
+            "monitor": {"--scores": d/"data.csv", "--time": "ts", "--score": "p", "--window": "1d"}}[kind]
 
 
 def generated_cases(d: Path) -> list:
@@ -117,6 +118,11 @@ def hand_cases(d: Path) -> list:
                        ("--threshold-by", "recall"), ("--threshold", "1.5"), ("--baseline-score", "nope"), ("--score", "x"), ("--positive", "maybe")):
         cases.append((f"evaluate {opt}={value}", ["evaluate", "--predictions", str(d/"data.csv"), "--target", "y", "--score", "p",
                                                   "--bootstrap", "20", opt, value]))
+    for opt, value in (("--time", "g"), ("--time", "nope"), ("--score", "g"), ("--score", "x"), ("--window", "1y"), ("--window", "soon"),
+                       ("--labels", str(d/"data.csv")), ("--as-of", "yesterday"), ("--columns", "nope"), ("--rules", str(d/"g5.yml")),
+                       ("--rules", str(d/"g0.yml")), ("--reference-windows", "900")):
+        args = ["monitor", "--scores", str(d/"data.csv"), "--time", "ts", "--score", "p", "--window", "1d", opt, value]
+        cases.append((f"monitor {opt}={value}", args))
     for opt, value in (("--mde", "-0.1"), ("--baseline", "0"), ("--baseline", "1.5"), ("--n-per-arm", "1"), ("--alpha", "1")):
         args = {"--metric": "proportion", "--baseline": "0.1", "--mde": "0.01", opt: value}
         cases.append((f"ab-plan {opt}={value}", ["ab-plan", *[x for kv in args.items() for x in kv]]))
