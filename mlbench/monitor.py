@@ -19,7 +19,7 @@ from .protocol import (Result, ReportKind, Verdict, Heading, provenance, registe
                               resolve_path)
 from .workspace import data_relation, relation_columns, quote_ident, quote_literal, column_kind, is_data_file, identifier_columns
 from .gates import load_gates, OPS, ORDER_OPS
-from .drift import psi, DECILES, no_duckdb_progress_bar
+from .drift import psi, DECILES, _limit_memory
 from .metrics import ece_score
 from .calibration import recalibrate
 stats, skm = lazy_module("scipy.stats"), lazy_module("sklearn.metrics")   # loaded on first use: `--help` stays fast
@@ -106,6 +106,7 @@ class MonitorConfig:
     rules: str | None = field(default=None, metadata={"metavar": "FILE"})  # alert rules YAML (a gates: list of path rules); exit 1 when one fires in the latest window
     min_labelled: int = field(default=100, metadata={"min": 1, "metavar": "N"})  # a window's realized metrics need this many labelled rows of both classes
     seed: int = field(default=0, metadata={"min": 0, "max": 2**32 - 1})  # seed of the estimate's label draws
+    memory_limit: str = field(default="1GB", metadata={"metavar": "SIZE"})  # DuckDB memory cap; the joined log spills to a temporary folder beyond it
     workspace: str | None = workspace_field()
 
 # %% ../nbs/33_monitor.ipynb #m013
@@ -277,8 +278,7 @@ def run_monitor(config: MonitorConfig, progress: bool = False) -> dict:
     positive = config.positive if config.positive is not None else (meta.get("positive") if meta.get("positive") not in (None, "1", "true") else None)
     rules = load_gates(config.rules) if config.rules else []
     with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="mlbench-monitor-") as spill:
-        no_duckdb_progress_bar(con)
-        con.execute(f"SET temp_directory = {quote_literal(spill)}")          # the joined table spills here beyond memory
+        _limit_memory(con, config.memory_limit, spill)                      # the joined table spills there beyond the cap
         rel = data_relation(con, config.scores, config.workspace)
         columns = relation_columns(con, rel)
         for what, c in (("time", config.time), ("score", score)):
