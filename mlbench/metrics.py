@@ -14,10 +14,10 @@ from .core import InputError, lazy_module
 skm = lazy_module("sklearn.metrics")            # scikit-learn loads on first use: `mlbench --help` stays fast
 
 # %% auto #0
-__all__ = ['skm', 'B', 'M', 'R', 'METRICS', 'TASKS', 'MULTICLASS_ORDER', 'ECE_BINS', 'MetricInfo', 'task_metrics',
-           'check_binary_inputs', 'ece_score', 'binary_metrics', 'check_regression_inputs', 'mape_score',
-           'regression_metrics', 'compute_metrics', 'check_multiclass_inputs', 'multiclass_metrics', 'per_class_table',
-           'confusion_counts', 'roc_points', 'pr_points']
+__all__ = ['skm', 'METRICS', 'TASKS', 'MULTICLASS_ORDER', 'ECE_BINS', 'MetricInfo', 'task_metrics', 'check_binary_inputs',
+           'ece_score', 'binary_metrics', 'check_regression_inputs', 'mape_score', 'regression_metrics',
+           'compute_metrics', 'check_multiclass_inputs', 'multiclass_metrics', 'per_class_table', 'confusion_counts',
+           'roc_points', 'pr_points']
 
 # %% ../nbs/10_metrics.ipynb #c005
 @dataclass(frozen=True)
@@ -45,27 +45,27 @@ class _Metrics(dict):
         except KeyError: return False
         return True
 
-B, M, R = ("binary",), ("multiclass",), ("regression",)
+_B, _M, _R = ("binary",), ("multiclass",), ("regression",)
 METRICS = _Metrics({m.name: m for m in [
-    MetricInfo("roc_auc", B, True, "scores", "ROC AUC"),
-    MetricInfo("pr_auc", B, True, "scores", "PR AUC (average precision)"),
-    MetricInfo("log_loss", B + M, False, "scores", "Log loss"),
-    MetricInfo("brier", B, False, "scores", "Brier score"),
-    MetricInfo("ece", B, False, "scores", "Expected calibration error"),
-    MetricInfo("accuracy", B + M, True, "labels", "Accuracy"),
-    MetricInfo("precision", B, True, "labels", "Precision"),
-    MetricInfo("recall", B, True, "labels", "Recall"),
-    MetricInfo("f1", B, True, "labels", "F1"),
-    MetricInfo("macro_f1", M, True, "labels", "Macro F1"),
-    MetricInfo("micro_f1", M, True, "labels", "Micro F1"),
-    MetricInfo("weighted_f1", M, True, "labels", "Weighted F1"),
-    MetricInfo("top2_accuracy", M, True, "scores", "Top-2 accuracy"),
-    MetricInfo("ece_classwise", M, False, "scores", "Classwise ECE"),
-    MetricInfo("ece_top_label", M, False, "scores", "Top-label ECE"),
-    MetricInfo("rmse", R, False, "predictions", "RMSE"),
-    MetricInfo("mae", R, False, "predictions", "MAE"),
-    MetricInfo("mape", R, False, "predictions", "MAPE (nonzero targets)"),
-    MetricInfo("r2", R, True, "predictions", "R²"),
+    MetricInfo("roc_auc", _B, True, "scores", "ROC AUC"),
+    MetricInfo("pr_auc", _B, True, "scores", "PR AUC (average precision)"),
+    MetricInfo("log_loss", _B + _M, False, "scores", "Log loss"),
+    MetricInfo("brier", _B, False, "scores", "Brier score"),
+    MetricInfo("ece", _B, False, "scores", "Expected calibration error"),
+    MetricInfo("accuracy", _B + _M, True, "labels", "Accuracy"),
+    MetricInfo("precision", _B, True, "labels", "Precision"),
+    MetricInfo("recall", _B, True, "labels", "Recall"),
+    MetricInfo("f1", _B, True, "labels", "F1"),
+    MetricInfo("macro_f1", _M, True, "labels", "Macro F1"),
+    MetricInfo("micro_f1", _M, True, "labels", "Micro F1"),
+    MetricInfo("weighted_f1", _M, True, "labels", "Weighted F1"),
+    MetricInfo("top2_accuracy", _M, True, "scores", "Top-2 accuracy"),
+    MetricInfo("ece_classwise", _M, False, "scores", "Classwise ECE"),
+    MetricInfo("ece_top_label", _M, False, "scores", "Top-label ECE"),
+    MetricInfo("rmse", _R, False, "predictions", "RMSE"),
+    MetricInfo("mae", _R, False, "predictions", "MAE"),
+    MetricInfo("mape", _R, False, "predictions", "MAPE (nonzero targets)"),
+    MetricInfo("r2", _R, True, "predictions", "R²"),
     MetricInfo("mrr", ("ranking",), True, "queries", "MRR"),
 ]})
 TASKS = ("binary", "multiclass", "regression", "ranking")
@@ -169,11 +169,6 @@ def check_multiclass_inputs(y_true, proba) -> tuple[np.ndarray, np.ndarray]:
     if not np.isin(y, np.arange(P.shape[1])).all(): raise InputError("class codes must be 0 .. classes-1 (a class the model does not know?)")
     return y.astype(int), P
 
-def _binned_gap(hit: np.ndarray, prob: np.ndarray, bins: int = ECE_BINS) -> float:
-    "ECE of one probability column: bin-share-weighted |rate - mean probability| over equal-width bins"
-    idx = np.minimum((prob * bins).astype(int), bins - 1)
-    return float(np.abs(np.bincount(idx, weights=hit, minlength=bins) - np.bincount(idx, weights=prob, minlength=bins)).sum() / len(hit))
-
 def multiclass_metrics(y_true, proba) -> dict:
     "Every multiclass metric of one model (see the registry above)"
     y, P = check_multiclass_inputs(y_true, proba)
@@ -182,8 +177,8 @@ def multiclass_metrics(y_true, proba) -> dict:
     return {"accuracy": skm.accuracy_score(y, pred), "macro_f1": f1["macro"], "micro_f1": f1["micro"], "weighted_f1": f1["weighted"],
             "log_loss": skm.log_loss(y, np.clip(P, 1e-15, 1), labels=labels),
             "top2_accuracy": skm.top_k_accuracy_score(y, P, k=2, labels=labels),
-            "ece_classwise": float(np.mean([_binned_gap((y == c).astype(float), P[:, c]) for c in labels])),
-            "ece_top_label": _binned_gap((pred == y).astype(float), P.max(axis=1))}
+            "ece_classwise": float(np.mean([ece_score((y == c).astype(float), P[:, c]) for c in labels])),
+            "ece_top_label": ece_score((pred == y).astype(float), P.max(axis=1))}
 
 def per_class_table(y_true, proba, classes: list) -> list[dict]:
     "Per class: support, precision, recall, F1 (of the top class) and its one-vs-rest ECE"
@@ -191,7 +186,7 @@ def per_class_table(y_true, proba, classes: list) -> list[dict]:
     labels = list(range(P.shape[1]))
     p, r, f, s = skm.precision_recall_fscore_support(y, P.argmax(axis=1), labels=labels, zero_division=0)
     return [{"class": str(c), "support": int(s[i]), "precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
-             "ece": _binned_gap((y == i).astype(float), P[:, i])} for i, c in enumerate(classes)]
+             "ece": ece_score((y == i).astype(float), P[:, i])} for i, c in enumerate(classes)]
 
 def confusion_counts(y_true, proba) -> list[list[int]]:
     "Confusion matrix: row = true class, column = predicted class, in the model's class order"
