@@ -26,10 +26,11 @@ pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: 
 
 # %% auto #0
 __all__ = ['stats', 'distance', 'pd', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA',
-           'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance', 'DriftConfig',
-           'deciles_from_ranks', 'severity', 'no_duckdb_progress_bar', 'compare_relations', 'drift_headline',
-           'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift', 'drift_verdict',
-           'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
+           'NULL_RESAMPLES', 'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance',
+           'DriftConfig', 'deciles_from_ranks', 'severity', 'psi_null_p_value', 'no_duckdb_progress_bar',
+           'compare_relations', 'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift',
+           'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
+           'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -60,6 +61,7 @@ class DriftConfig:
     dataset_share: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})  # the data set drifts above this share of columns
     numeric_method: Literal["psi", "ks", "wasserstein"] = "psi"  # drift rule for numeric columns (ks: p < 0.05; wasserstein: above psi_threshold reference sds)
     categorical_method: Literal["psi", "chi2"] = "psi"  # drift rule for categorical columns (chi2: p < 0.05)
+    calibrated_alpha: float = field(default=0.05, metadata={"min": 1e-6, "max": 0.5})  # false discovery rate of the calibrated rule (PSI beyond its own null)
     memory_limit: str = field(default="256MB", metadata={"metavar": "SIZE"})  # DuckDB memory cap; larger inputs spill to a temporary folder
     workspace: str | None = workspace_field()
 
@@ -193,6 +195,39 @@ def _add_severity(rows: list):
     for r in rows:
         r.setdefault("p_value_adjusted", None); r.setdefault("severity", "none")
 
+NULL_RESAMPLES = 1000
+
+def _psi_rows(p_counts: np.ndarray, q_counts: np.ndarray, floor: float = PSI_FLOOR) -> np.ndarray:
+    "`psi` of each row pair of two count matrices (resamples x bins)"
+    p = np.maximum(p_counts / p_counts.sum(axis=1, keepdims=True), floor)
+    q = np.maximum(q_counts / q_counts.sum(axis=1, keepdims=True), floor)
+    return ((q - p) * np.log(q / p)).sum(axis=1)
+
+def psi_null_p_value(
+    ref_counts, cur_counts,            # the column's bin counts, as `psi` reads them
+    *, resamples: int = NULL_RESAMPLES,
+    seed: int = 0,
+) -> float:
+    "The PSI's p-value under no drift at these sample sizes: how often two samples of the reference's and the current's "
+    "sizes, both drawn from the reference's own distribution, differ by at least the observed PSI"
+    r, c = np.asarray(ref_counts, float), np.asarray(cur_counts, float)
+    n1, n2 = int(r.sum()), int(c.sum())
+    if n1 == 0 or n2 == 0: return float("nan")
+    rng = np.random.default_rng(seed)
+    shares = r / n1
+    null = _psi_rows(rng.multinomial(n1, shares, size=resamples).astype(float), rng.multinomial(n2, shares, size=resamples).astype(float))
+    return float((1 + (null >= psi(r, c) - 1e-12).sum()) / (resamples + 1))
+
+def _add_calibrated(rows: list, alpha: float):
+    "Each compared row gets `psi_null_p_value`, its Benjamini-Hochberg adjustment across columns and `calibrated_drift`"
+    compared = [r for r in rows if r["psi"] is not None and r.get("bins")]
+    p = [psi_null_p_value(r["bins"]["reference"], r["bins"]["current"], seed=i) for i, r in enumerate(compared)]
+    adjusted = stats.false_discovery_control(np.asarray(p, float)) if compared else []
+    for r, raw, a in zip(compared, p, adjusted):
+        r["psi_null_p_value"], r["psi_null_p_adjusted"], r["calibrated_drift"] = raw, float(a), bool(a < alpha)
+    for r in rows:
+        r.setdefault("psi_null_p_value", None); r.setdefault("psi_null_p_adjusted", None); r.setdefault("calibrated_drift", False)
+
 def _non_null_counts(con, rel: str, columns) -> tuple[int, dict]:
     "Rows of `rel` and non-null values per column, in one pass"
     got = con.execute(f"SELECT count(*){''.join(f', count({quote_ident(c)})' for c in columns)} FROM {rel}").fetchone()
@@ -249,6 +284,7 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
     out = [{"name": col, "type": _kind(rtypes[col]), "null_share_reference": 1 - nn_ref[col] / rows_ref,
             "null_share_current": 1 - nn_cur[col] / rows_cur, **stats_of[col]} for col in compared]
     _add_severity(out)
+    _add_calibrated(out, config.calibrated_alpha)
     compared = [r for r in out if r["psi"] is not None]
     share = sum(r["drifted"] for r in compared) / len(compared) if compared else 0.0
     return {"columns": sorted(out, key=lambda r: -(r["psi"] or -1)), "share_drifted": share,
@@ -427,7 +463,7 @@ def drift_summary(result: Result) -> list:
     out += [f"Columns {side.replace('_', ' ')} (not compared): {', '.join(b[side])}" for side in ("only_in_reference", "only_in_current") if b[side]]
     return out
 
-COLUMN_TABLE = ["name", "type", "severity", "psi", "p_value_adjusted", "ks_stat", "ks_p_value", "chi2_p_value", "wasserstein",
+COLUMN_TABLE = ["name", "type", "severity", "calibrated_drift", "psi", "psi_null_p_adjusted", "p_value_adjusted", "ks_stat", "ks_p_value", "chi2_p_value", "wasserstein",
                 "js_distance", "drifted", "null_share_reference", "null_share_current", "new_categories", "vanished_categories", "flag"]
 
 def columns_frame(result: Result) -> pd.DataFrame:
