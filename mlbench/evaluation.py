@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import json
 import numpy as np
 import plotly.graph_objects as go
 import duckdb
@@ -24,6 +23,7 @@ from .codes import small_group, small_group_reason, describe
 from .workspace import Workspace, quote_ident, file_relation, relation_columns, workspace_path
 from .registry import ModelRecord, XGBoostModel, get_model, load_model, list_models, equals_label, class_codes
 from .metrics import METRICS, TASKS, roc_points, pr_points, task_metrics, per_class_table, confusion_counts
+from .score import scored_file_meta
 from .calibration import reliability_table, reliability_figure_from_tables, recalibrate, RECALIBRATIONS
 from .thresholds import parse_threshold_rule, choose_threshold, threshold_table, threshold_figure
 from .fairness import fairness_report, group_labels
@@ -37,7 +37,7 @@ pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: 
 # %% auto #0
 __all__ = ['bootstrap', 'pd', 'MAX_LEVELS', 'MIN_SEGMENT', 'HEADLINE_METRICS', 'FIGURE_POINTS', 'FIGURE_ROWS', 'BEESWARM_ROWS',
            'EVALUATION', 'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline',
-           'load_registry_data', 'scored_file_meta', 'load_predictions', 'EvaluationConfig', 'segment_values',
+           'load_registry_data', 'load_predictions', 'EvaluationConfig', 'segment_values', 'per_query',
            'task_bootstrap', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data', 'EvaluationResult',
            'paired_query_test', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
            'evaluation_headline', 'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view',
@@ -67,6 +67,7 @@ class EvalData:
     classes: list | None = None         # multiclass: class names in score-column order (y holds codes into it)
     group: np.ndarray | None = None     # ranking: the query of each row
     interval: tuple | None = None       # regression: (low, high) arrays of a prediction interval
+    cache: dict = field(default_factory=dict, repr=False)   # per-query metrics of the whole data, computed once (`per_query`)
 
 def infer_task(values, task: str | None = None, target: str = "target") -> str:
     "binary for a 0/1 (or boolean) target, regression for another numeric one; checks an explicit `task`"
@@ -170,14 +171,6 @@ def load_registry_data(
                     group=rows[spec.group].to_numpy() if task == "ranking" else None, interval=bounds)
 
 # %% ../nbs/19_evaluation.ipynb #c010
-def scored_file_meta(path) -> dict:
-    "What `mlbench score` wrote into a Parquet file's metadata (task, target, score columns, classes, group); {} for other files"
-    if Path(path).suffix.lower() != ".parquet": return {}
-    import pyarrow.parquet as pq
-    try: raw = (pq.read_schema(path).metadata or {}).get(b"mlbench")
-    except Exception: return {}            # not readable as Parquet: the read below says so in one line
-    return json.loads(raw) if raw else {}
-
 def _score_columns(text: str | None) -> list:
     return [c.strip() for c in str(text or "").split(",") if c.strip()]
 
@@ -323,6 +316,16 @@ def segment_values(values) -> np.ndarray:
 
 _QUERY_COLUMNS = {"ap": "map", "reciprocal_rank": "mrr"}
 
+def per_query(data: EvalData, which: str = "model", ks=(10,)) -> pd.DataFrame:
+    "A ranker's per-query metrics on all the rows, of the model's or the baseline's scores: computed once per evaluation, "
+    "then shared by the intervals, the paired test, the worst queries and the figures"
+    from mlbench.ranking import query_metrics
+    for (w, have), frame in data.cache.items():
+        if w == which and set(ks) <= set(have): return frame
+    frame = query_metrics(data.y, data.score if which == "model" else data.baseline_score, data.group, ks=tuple(ks))
+    data.cache[(which, tuple(ks))] = frame
+    return frame
+
 def task_bootstrap(data: EvalData, mask=None, *, threshold: float = 0.5, n_resamples: int = 1000, seed: int = 0,
                    ks=(5, 10), with_baseline: bool = True) -> BootstrapResult:
     "Every metric of the task with its interval (and the baseline's, and the paired difference): rows resampled, a ranker's queries"
@@ -334,8 +337,9 @@ def task_bootstrap(data: EvalData, mask=None, *, threshold: float = 0.5, n_resam
     from mlbench.ranking import query_metrics, query_bootstrap
     g = data.group[sel]
     def named(per): return per.rename(columns=lambda c: "mrr" if c == "reciprocal_rank" else "map@" + c[3:] if c.startswith("ap@") else c)
-    per = named(query_metrics(y, s, g, ks=ks))
-    base = None if b is None else named(query_metrics(y, b, g, ks=ks))
+    if mask is None: per, base = per_query(data, "model", ks), (None if b is None else per_query(data, "baseline", ks))
+    else: per, base = query_metrics(y, s, g, ks=ks), (None if b is None else query_metrics(y, b, g, ks=ks))
+    per, base = named(per), (None if base is None else named(base))
     names = list(task_metrics("ranking", ks))
     one = query_bootstrap(per[names], None if base is None else base[names], n_resamples=n_resamples, seed=seed)
     def interval(d: dict, key="value", lo="ci_low", hi="ci_high"): return bootstrap.Interval(d[key], d[lo], d[hi])
@@ -384,8 +388,7 @@ def top_errors(data: EvalData, threshold: float | None, k: int = 10) -> dict:
     "The most confident false positives and false negatives (binary), the most confident wrong classes (multiclass), "
     "the worst queries (ranking) or the largest errors (regression)"
     if data.task == "ranking":
-        from mlbench.ranking import query_metrics
-        per = query_metrics(data.y, data.score, data.group, ks=(10,))
+        per = per_query(data)
         worst = per[per.relevant > 0].sort_values("ndcg@10").head(k).reset_index()
         return {"worst_queries": _records(worst[["query", "items", "relevant", "ndcg@10", "reciprocal_rank"]])}
     if data.task == "multiclass":
@@ -423,9 +426,8 @@ def figure_data(res) -> dict:
     elif d.task == "multiclass":          # top-label reliability: the top class's probability against "was it right"
         out["reliability"] = {d.model_name: reliability_table((d.score.argmax(axis=1) == d.y).astype(float), d.score.max(axis=1)).to_dict(orient="list")}
     elif d.task == "ranking":
-        from mlbench.ranking import query_metrics
-        out["ndcg_per_query"] = {n: np.histogram(query_metrics(d.y, s, d.group, ks=(10,))["ndcg@10"], bins=10, range=(0, 1))[0].tolist()
-                                 for n, s in curves}
+        out["ndcg_per_query"] = {n: np.histogram(per_query(d, which)["ndcg@10"], bins=10, range=(0, 1))[0].tolist()
+                                 for n, which in zip([c[0] for c in curves], ("model", "baseline"))}
     else:
         idx = np.sort(np.random.default_rng(0).choice(len(d.y), size=min(len(d.y), FIGURE_ROWS), replace=False))
         out["scatter"] = {"actual": d.y[idx], "predicted": d.score[idx]}
@@ -541,13 +543,11 @@ def _task_details(data: EvalData, boot, config: EvaluationConfig) -> dict:
         return {"classes": data.classes, "per_class": per_class_table(data.y, data.score, data.classes),
                 "confusion_matrix": confusion_counts(data.y, data.score)}
     if data.task == "ranking":
-        from mlbench.ranking import query_metrics
-        per = query_metrics(data.y, data.score, data.group, ks=(10,))
+        per = per_query(data)
         out = {"ks": list(config.ks), "queries": len(per), "queries_without_relevant": int((per.relevant == 0).sum()),
                "single_item_queries": int((per["items"] == 1).sum()), "items": int(per["items"].sum()), "paired_test": None}
         if data.baseline_score is not None:
-            out["paired_test"] = paired_query_test(per["ndcg@10"].to_numpy(),
-                                                   query_metrics(data.y, data.baseline_score, data.group, ks=(10,))["ndcg@10"].to_numpy())
+            out["paired_test"] = paired_query_test(per["ndcg@10"].to_numpy(), per_query(data, "baseline")["ndcg@10"].to_numpy())
         return {"ranking": out}
     if data.interval is not None:
         from scipy.stats import binomtest

@@ -22,6 +22,7 @@ from .gates import load_gates, OPS, ORDER_OPS
 from .drift import psi, DECILES, _limit_memory
 from .metrics import ece_score
 from .calibration import recalibrate
+from .score import scored_file_meta
 stats, skm = lazy_module("scipy.stats"), lazy_module("sklearn.metrics")   # loaded on first use: `--help` stays fast
 pd = lazy_module("pandas")
 
@@ -267,11 +268,11 @@ def watched_columns(columns: dict, config: MonitorConfig, score: str, target: st
     kinds = {c: {"numeric": "numeric", "categorical": "categorical", "boolean": "categorical"}.get(column_kind(columns[c])) for c in chosen}
     return {c: k for c, k in kinds.items() if k}
 
-def run_monitor(config: MonitorConfig, progress: bool = False) -> dict:
-    "Every window of the scores: volume, score and feature drift, realized and estimated performance, and the alerts"
-    from mlbench.evaluation import scored_file_meta
+def run_monitor(config: MonitorConfig, progress: bool = False, meta: dict | None = None) -> dict:
+    "Every window of the scores: volume, score and feature drift, realized and estimated performance, and the alerts; "
+    "`meta`: the scored file's metadata, when the caller has read it"
     interval = _window_interval(config.window)
-    meta = scored_file_meta(config.scores) if is_data_file(config.scores) else {}
+    if meta is None: meta = scored_file_meta(config.scores) if is_data_file(config.scores) else {}
     if meta.get("task") not in (None, "binary"):
         raise InputError(f"{config.scores} holds a {meta['task']} model's scores; the monitor reads a binary classifier's")
     score, target = config.score or meta.get("score_column") or "score", config.target or meta.get("target")
@@ -341,9 +342,8 @@ def check_monitor(config: MonitorConfig):
 
 def compute_monitor(config: MonitorConfig, progress: bool = False) -> Result:
     "Read the scores and labels once: the `monitor` result"
-    from mlbench.evaluation import scored_file_meta
-    body = run_monitor(config, progress=progress)
     meta = scored_file_meta(config.scores) if is_data_file(config.scores) else {}
+    body = run_monitor(config, progress=progress, meta=meta)
     inputs = {"scores": describe_input(config.scores, config.workspace)}
     if config.labels: inputs["labels"] = describe_input(config.labels, config.workspace)
     return Result("monitor", body, provenance(inputs=inputs, model=meta.get("model"), model_sha256=meta.get("model_sha256"), seed=config.seed))

@@ -20,7 +20,8 @@ from .protocol import describe_input
 pd = lazy_module("pandas")
 
 # %% auto #0
-__all__ = ['pd', 'CHUNK_ROWS', 'PROVENANCE_COLUMNS', 'ScoreResult', 'output_columns', 'contributions', 'score']
+__all__ = ['pd', 'CHUNK_ROWS', 'PROVENANCE_COLUMNS', 'ScoreResult', 'output_columns', 'contributions', 'scored_file_meta',
+           'score']
 
 # %% ../nbs/07_score.ipynb #s005
 CHUNK_ROWS = 100_000
@@ -71,6 +72,15 @@ def contributions(model, frame, k: int) -> tuple[np.ndarray, np.ndarray]:
     names = np.asarray(model.spec.columns, dtype=object)
     order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :k]
     return names[order], np.take_along_axis(values, order, axis=1)
+
+# %% ../nbs/07_score.ipynb #x002
+def scored_file_meta(path) -> dict:
+    "What `mlbench score` wrote into a Parquet file's metadata (task, target, score columns, classes, group); {} for other files"
+    if Path(path).suffix.lower() != ".parquet": return {}
+    import pyarrow.parquet as pq
+    try: raw = (pq.read_schema(path).metadata or {}).get(b"mlbench")
+    except Exception: return {}            # not readable as Parquet: the read below says so in one line
+    return json.loads(raw) if raw else {}
 
 # %% ../nbs/07_score.ipynb #s006
 def score(
