@@ -80,11 +80,14 @@ EXAMPLES = {
     "monitor": ["mlbench monitor --scores scored_log.parquet --time requested_at --labels labels.parquet --key request_id --label-time label_at",
                 "mlbench monitor --scores scored_log.parquet --time requested_at --window 1w --rules monitor.yml   # exit 1: page"],
     "drift": ["mlbench drift --reference train.parquet --current this_week.parquet",
+              "mlbench drift --reference profile:customers --current this_week.parquet   # a stored profile (mlbench profile)",
               "mlbench drift --reference customers --current customers_new --time ts --window 1w"],
     "gate": ["mlbench gate reports/evaluation-customers_xgb-v2-customers-test/evaluation.json --gates gates.yml"],
     "score": ["mlbench score --model customers_xgb:2 --data customers_today.parquet --out scored.parquet",
               "mlbench score --model customers_xgb --data customers --out customers_scored --explain 3"],
     "models": ["mlbench models", "mlbench models --json"],
+    "profile": ["mlbench profile --data customers", "mlbench profile --data train.parquet --name train_2026q1 --score score --target churned",
+                "mlbench profile --list"],
     "runs": ["mlbench runs --limit 10"],
     "render": ["mlbench render executed.ipynb --out page.html --renderer nbconvert"],
 }
@@ -190,6 +193,24 @@ def _add_gate(p):
     p.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     _workspace_arg(p)
 
+def _add_profile(p):
+    p.description = ("Profile a reference data set once per data snapshot and store the profile in the workspace: per column its "
+                     "counts and nulls, deciles and bin counts, 1,001 order statistics, categories and moments (and, with --score "
+                     "and --target, the reference performance and calibration). `mlbench drift --reference profile:NAME` then "
+                     "compares against it without reading the reference again: PSI, chi-square and null shares exactly as from the "
+                     "full data, KS and Wasserstein within a stated bound.")
+    p.add_argument("--data", default=None, metavar="FILE_OR_TABLE", help="CSV or Parquet file, or a workspace table")
+    p.add_argument("--name", default=None, help="the profile's name (default: the table's name or the file's stem)")
+    p.add_argument("--columns", type=_csv, default=None, metavar="A,B,...", help="columns to profile (default: all but identifiers)")
+    p.add_argument("--score", default=None, metavar="COL", help="score column: keep the reference performance too (with --target)")
+    p.add_argument("--target", default=None, metavar="COL", help="target column, with --score")
+    p.add_argument("--force", action="store_true", help="recompute even when this snapshot was profiled with these options")
+    p.add_argument("--list", action="store_true", help="list the stored profiles instead")
+    p.add_argument("--json", action="store_true", help="with --list: print JSON instead of a table")
+    p.add_argument("--memory-limit", default="1GB", metavar="SIZE", help="DuckDB memory cap; larger inputs spill to a temporary folder (default: 1GB)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _workspace_arg(p)
+
 def _add_models(p):
     p.description = "List registered models, newest first."
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -228,6 +249,7 @@ def commands() -> dict[str, Command]:
             **reports,
             "score": Command("score", "score a file or table with a registered model, in chunks, to Parquet or a table", _add_score, _run_score),
             "gate": Command("gate", "check quality gates against a finished result of any kind", _add_gate, _run_gate),
+            "profile": Command("profile", "store a reference profile of a data set, for drift and the monitor", _add_profile, _run_profile),
             "models": Command("models", "list the model registry", _add_models, _run_models),
             "runs": Command("runs", "list the run log", _add_runs, _run_runs),
             "render": Command("render", "render an executed notebook to a self-contained HTML page", _add_render, _run_render)}
@@ -353,6 +375,22 @@ def _run_score(args) -> int:
 def _run_gate(args) -> int:
     from mlbench import pipeline
     return _print_verdict(pipeline.gate(args.result, args.gates, workspace=args.workspace), as_json=args.json)
+
+def _run_profile(args) -> int:
+    from mlbench.profile import make_profile, list_profiles
+    if args.list:
+        _print_rows(list_profiles(args.workspace), args.json, "no profiles stored")
+        return 0
+    if not args.data: raise MlbenchError("give --data FILE_OR_TABLE (or --list)")
+    got = make_profile(args.data, name=args.name, columns=args.columns, score=args.score, target=args.target, force=args.force,
+                       workspace=args.workspace, memory_limit=args.memory_limit, progress=not args.quiet)
+    p = got.profile
+    how = "reused the stored profile" if got.reused else f"profiled in {got.seconds:.1f} s"
+    print(f"profile {got.name} ({got.profile_id}): {p['rows']:,} rows of {got.source}, snapshot {got.snapshot_id}; "
+          f"{len(p['columns'])} columns; {how}")
+    for c, why in p["left_out"].items(): print(f"left out: {c} ({why})")
+    print(f"use it: mlbench drift --reference profile:{got.name} --current FILE_OR_TABLE")
+    return 0
 
 def _run_models(args) -> int:
     from mlbench.workspace import Workspace

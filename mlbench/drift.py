@@ -26,11 +26,12 @@ pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: 
 
 # %% auto #0
 __all__ = ['stats', 'distance', 'pd', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'CHUNK_VALUES', 'SEVERITY_PSI', 'SEVERITY_ALPHA',
-           'NULL_RESAMPLES', 'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi', 'js_distance',
-           'DriftConfig', 'deciles_from_ranks', 'severity', 'psi_null_p_value', 'no_duckdb_progress_bar',
-           'compare_relations', 'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift',
-           'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
-           'performance_view']
+           'NULL_RESAMPLES', 'EMPTY_ROW', 'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi',
+           'js_distance', 'DriftConfig', 'deciles_from_ranks', 'counts_at_or_below', 'merged_sd', 'ks_asymptotic_p',
+           'numeric_row', 'category_counts', 'categorical_row', 'severity', 'psi_null_p_value', 'with_drift_rule',
+           'no_duckdb_progress_bar', 'compare_relations', 'finish_comparison', 'is_profile_reference', 'drift_headline',
+           'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift', 'drift_verdict',
+           'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -50,7 +51,7 @@ def js_distance(ref_counts, cur_counts) -> float:
 @dataclass
 class DriftConfig:
     "The options of `mlbench drift`: what to compare, and the drift rule's thresholds and methods"
-    reference: str = field(default="", metadata={"metavar": "FILE_OR_TABLE"})  # reference data: a CSV or Parquet file, or a workspace table
+    reference: str = field(default="", metadata={"metavar": "FILE_OR_TABLE"})  # reference data: a CSV or Parquet file, a workspace table, or a stored profile:NAME
     current: str = field(default="", metadata={"metavar": "FILE_OR_TABLE"})    # current data, likewise
     columns: list[str] = field(default_factory=list)  # columns to compare (default: every shared one but identifiers)
     prediction: str | None = field(default=None, metadata={"metavar": "COL"})  # score column (prediction drift)
@@ -90,13 +91,13 @@ CHUNK_VALUES = 2_000_000     # a numeric column's values (both sides) held in me
 
 def _double(v: float) -> str: return f"'{float(v)!r}'::DOUBLE"    # exact, and inf/nan too
 
-def _value_ranges(con, ref: str, cur: str, c: str, values: int) -> list[str]:
-    "SQL conditions that split a column's values into ordered ranges of about CHUNK_VALUES values ([''] if they fit)"
+def _value_ranges(con, rels: tuple, c: str, values: int) -> list[str]:
+    "SQL conditions that split a column's values (in all of `rels`) into ordered ranges of about CHUNK_VALUES values ([''] if they fit)"
     parts = -(-values // CHUNK_VALUES)
     if parts <= 1: return [""]
     x = f"{c}::DOUBLE"
-    cuts = con.execute(f"SELECT approx_quantile(x, {[i / parts for i in range(1, parts)]}) FROM (SELECT {x} AS x FROM {ref} "
-                       f"WHERE {c} IS NOT NULL UNION ALL SELECT {x} FROM {cur} WHERE {c} IS NOT NULL)").fetchone()[0]
+    union = " UNION ALL ".join(f"SELECT {x} AS x FROM {rel} WHERE {c} IS NOT NULL" for rel in rels)
+    cuts = con.execute(f"SELECT approx_quantile(x, {[i / parts for i in range(1, parts)]}) FROM ({union})").fetchone()[0]
     cuts = [None, *[v for v in np.unique(np.asarray(cuts, float)) if np.isfinite(v)], None]
     return ["".join(([f" AND {x} >= {_double(lo)}"] if lo is not None else []) + ([f" AND {x} < {_double(hi)}"] if hi is not None else []))
             for lo, hi in zip(cuts, cuts[1:])]        # NaN sorts above every number in DuckDB: the last range has it
@@ -107,12 +108,25 @@ def _sorted_values(con, rel: str, c: str, condition: str = "") -> np.ndarray:
     x.sort()
     return x
 
+def counts_at_or_below(con, rel: str, c: str, edges) -> np.ndarray:
+    "How many values of column `c` (quoted) in `rel` are at or below each edge, in one pass"
+    counts = ", ".join(f"count(*) FILTER (WHERE {c}::DOUBLE <= {_double(e)})" for e in edges)
+    return np.array(con.execute(f"SELECT {counts} FROM {rel} WHERE {c} IS NOT NULL").fetchone())
+
+def merged_sd(parts: list) -> float:
+    "The sample sd of values given in parts of (count, mean, sum of squared deviations): Chan et al.'s pairwise update"
+    n, mean, m2 = parts[0]
+    for k, m, s in parts[1:]:
+        d, total = m - mean, n + k
+        mean, m2, n = mean + d * k / total, m2 + s + d * d * n * k / total, total
+    return float(np.sqrt(m2 / (n - 1))) if n > 1 else 0.0
+
 def _distribution_pass(con, ref: str, cur: str, c: str, n1: int, n2: int) -> dict:
     "KS, Wasserstein, the reference's deciles and sd, and the bin counts, from the sorted values of both sides"
     lo, hi, _ = _decile_ranks(n1)
     wanted = set(lo.tolist()) | set(hi.tolist())
     ks, area, seen_a, seen_b, last, value_at, parts = 0.0, 0.0, 0, 0, None, {}, []
-    ranges = _value_ranges(con, ref, cur, c, n1 + n2)
+    ranges = _value_ranges(con, (ref, cur), c, n1 + n2)
     for condition in ranges:
         a, b = _sorted_values(con, ref, c, condition), _sorted_values(con, cur, c, condition)
         if len(a) + len(b) == 0: continue
@@ -133,14 +147,8 @@ def _distribution_pass(con, ref: str, cur: str, c: str, n1: int, n2: int) -> dic
     edges = np.unique(deciles_from_ranks(value_at, n1))
     if len(ranges) == 1:                                   # values at or below each edge, from the sorted values
         at_or_below = [np.searchsorted(v, edges, "right") for v in (a, b)]
-    else:                                                  # or one counting pass per side
-        counts = ", ".join(f"count(*) FILTER (WHERE {c}::DOUBLE <= {_double(e)})" for e in edges)
-        at_or_below = [np.array(con.execute(f"SELECT {counts} FROM {rel} WHERE {c} IS NOT NULL").fetchone()) for rel in (ref, cur)]
-    n, mean, m2 = parts[0]
-    for k, m, s in parts[1:]:                              # Chan et al.'s pairwise update of the sum of squares
-        d, total = m - mean, n + k
-        mean, m2, n = mean + d * k / total, m2 + s + d * d * n * k / total, total
-    return {"ks": ks, "wasserstein": area, "edges": edges, "sd": float(np.sqrt(m2 / (n - 1))) if n > 1 else 0.0,
+    else: at_or_below = [counts_at_or_below(con, rel, c, edges) for rel in (ref, cur)]   # or one counting pass per side
+    return {"ks": ks, "wasserstein": area, "edges": edges, "sd": merged_sd(parts),
             "bins": [np.diff(np.r_[0, le, total_n]).astype(float) for le, total_n in zip(at_or_below, (n1, n2))],
             "values": (a, b) if len(ranges) == 1 else None}
 
@@ -151,18 +159,31 @@ def _numeric(con, ref: str, cur: str, col: str, n1: int, n2: int) -> dict:
     (rc, cc), edges, d = p["bins"], p["edges"], p["ks"]
     if max(n1, n2) <= KS_EXACT_MAX and p["values"] is not None:
         ks_p = float(stats.ks_2samp(*p["values"]).pvalue)
-    else:
-        m, n = sorted([float(n1), float(n2)], reverse=True)
-        ks_p = float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
-    return {"psi": psi(rc, cc), "ks_stat": d, "ks_p_value": ks_p, "wasserstein": p["wasserstein"], "js_distance": js_distance(rc, cc),
-            "chi2_p_value": None, "bins": {"edges": edges.tolist(), "reference": rc.tolist(), "current": cc.tolist()},
-            "reference_sd": p["sd"], "flag": "constant in reference" if len(edges) == 1 and p["sd"] == 0 else ""}
+    else: ks_p = ks_asymptotic_p(d, n1, n2)
+    return numeric_row(rc, cc, edges, ks_stat=d, ks_p_value=ks_p, wasserstein=p["wasserstein"], reference_sd=p["sd"])
+
+def ks_asymptotic_p(d: float, n1: int, n2: int) -> float:
+    "The two-sample KS p-value of statistic `d` from the distribution of the one-sample statistic at the effective size (scipy's `kstwo`)"
+    m, n = sorted([float(n1), float(n2)], reverse=True)
+    return float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
+
+def numeric_row(rc, cc, edges, **measured) -> dict:
+    "A numeric column's row from its bin counts on each side (PSI, JS) and the distances `measured` elsewhere (KS, Wasserstein, sd)"
+    return {"psi": psi(rc, cc), "js_distance": js_distance(rc, cc), "chi2_p_value": None,
+            "bins": {"edges": np.asarray(edges).tolist(), "reference": np.asarray(rc, float).tolist(), "current": np.asarray(cc, float).tolist()},
+            "ks_bound": 0.0, "wasserstein_bound": 0.0, **measured, "flag": "constant in reference" if len(edges) == 1 and measured["reference_sd"] == 0 else ""}
+
+def category_counts(con, rel: str, col: str) -> dict:
+    "Category (as text) -> rows, of column `col` in `rel`, nulls left out"
+    c = quote_ident(col)
+    return dict(con.execute(f"SELECT {c}::VARCHAR, count(*) FROM {rel} WHERE {c} IS NOT NULL GROUP BY 1").fetchall())
 
 def _categorical(con, ref: str, cur: str, col: str) -> dict:
     "Categorical column statistics from the category counts of each side"
-    c = quote_ident(col)
-    r = dict(con.execute(f"SELECT {c}::VARCHAR, count(*) FROM {ref} WHERE {c} IS NOT NULL GROUP BY 1").fetchall())
-    k = dict(con.execute(f"SELECT {c}::VARCHAR, count(*) FROM {cur} WHERE {c} IS NOT NULL GROUP BY 1").fetchall())
+    return categorical_row(category_counts(con, ref, col), category_counts(con, cur, col))
+
+def categorical_row(r: dict, k: dict) -> dict:
+    "A categorical column's row from its category counts on each side: PSI, chi-square, JS, new and vanished categories"
     if not r or not k: return {"flag": "all values null in " + ("reference" if not r else "current")}
     cats = sorted(set(r) | set(k))
     rc, cc = np.array([r.get(x, 0) for x in cats], float), np.array([k.get(x, 0) for x in cats], float)
@@ -236,17 +257,23 @@ def _non_null_counts(con, rel: str, columns) -> tuple[int, dict]:
 def _compare_column(con, ref: str, cur: str, col: str, kinds: tuple, types: tuple, non_null: tuple, config: DriftConfig) -> dict:
     "One column's statistics and drift flag, on its own DuckDB cursor `con`"
     kr, kc = kinds
-    row = {"psi": None, "ks_stat": None, "ks_p_value": None, "chi2_p_value": None, "wasserstein": None, "js_distance": None,
-           "drifted": False, "new_categories": [], "vanished_categories": [], "flag": ""}
+    row = dict(EMPTY_ROW)
     if kr != kc:
         row["flag"] = f"type differs: {types[0]} in reference, {types[1]} in current"
         return row
     row.update(_numeric(con, ref, cur, col, *non_null) if kr == "numeric" else _categorical(con, ref, cur, col))
+    return with_drift_rule(row, kr, config)
+
+EMPTY_ROW = {"psi": None, "ks_stat": None, "ks_p_value": None, "chi2_p_value": None, "wasserstein": None, "js_distance": None,
+             "drifted": False, "new_categories": [], "vanished_categories": [], "flag": ""}
+
+def with_drift_rule(row: dict, kind: str, config: DriftConfig) -> dict:
+    "`row` with `drifted` set by the configured rule for its kind of column"
     if row["psi"] is not None:
-        if kr == "numeric" and config.numeric_method == "ks": row["drifted"] = row["ks_p_value"] < 0.05
-        elif kr == "numeric" and config.numeric_method == "wasserstein":
+        if kind == "numeric" and config.numeric_method == "ks": row["drifted"] = row["ks_p_value"] < 0.05
+        elif kind == "numeric" and config.numeric_method == "wasserstein":
             row["drifted"] = row["reference_sd"] > 0 and row["wasserstein"] / row["reference_sd"] > config.psi_threshold
-        elif kr == "categorical" and config.categorical_method == "chi2": row["drifted"] = row["chi2_p_value"] < 0.05
+        elif kind == "categorical" and config.categorical_method == "chi2": row["drifted"] = row["chi2_p_value"] < 0.05
         else: row["drifted"] = row["psi"] > config.psi_threshold
     return row
 
@@ -283,6 +310,10 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
         stats_of = {futures[f]: f.result() for f in done}
     out = [{"name": col, "type": _kind(rtypes[col]), "null_share_reference": 1 - nn_ref[col] / rows_ref,
             "null_share_current": 1 - nn_cur[col] / rows_cur, **stats_of[col]} for col in compared]
+    return finish_comparison(out, config, rtypes, ctypes)
+
+def finish_comparison(out: list, config: DriftConfig, rtypes: dict, ctypes: dict) -> dict:
+    "Compared column rows -> the comparison: severities and calibrated flags across columns, the data-set rule, schema differences"
     _add_severity(out)
     _add_calibrated(out, config.calibrated_alpha)
     compared = [r for r in out if r["psi"] is not None]
@@ -292,6 +323,10 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
             "only_in_reference": [c for c in rtypes if c not in ctypes], "only_in_current": [c for c in ctypes if c not in rtypes]}
 
 # %% ../nbs/31_drift.ipynb #c019
+def is_profile_reference(source) -> bool:
+    "Whether a reference names a stored profile (`profile:NAME`, see `mlbench.profile`)"
+    return str(source).startswith("profile:")
+
 def _interval(window: str) -> str:
     "The SQL interval of a --window, in the one duration grammar (`core.parse_interval`: 12h, 7d, 1w, 1mo)"
     try: return parse_interval(window)
@@ -349,12 +384,19 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
     "The drift readout (the body of the `drift` result); `progress`: bars over columns and windows on stderr"
     config = config or DriftConfig()
     if (time is None) != (window is None): raise InputError("--time and --window go together")
+    profile = None
+    if is_profile_reference(reference):           # a stored reference profile: the reference is never read again
+        from mlbench.profile import load_profile, compare_to_profile
+        profile = load_profile(reference, workspace).profile
     with tempfile.TemporaryDirectory(prefix="mlbench-drift-") as spill, duckdb.connect() as con:
         _limit_memory(con, memory_limit, spill)
-        ref, cur = data_relation(con, reference, workspace), data_relation(con, current, workspace)
+        ref = None if profile else data_relation(con, reference, workspace)
+        cur = data_relation(con, current, workspace)
         # every check of the arguments comes before the first long query
         iv = _interval(window) if window else None
-        ref_cols, cur_cols = relation_columns(con, ref), relation_columns(con, cur)
+        ref_cols, cur_cols = profile["schema"] if profile else relation_columns(con, ref), relation_columns(con, cur)
+        compare = (lambda current_rel, names, **kw: compare_to_profile(con, profile, current_rel, names, config, **kw)) if profile else \
+                  (lambda current_rel, names, **kw: compare_relations(con, ref, current_rel, names, config, **kw))
         if time: check_time_column(cur_cols, time, "the current data")
         for what, c in (("prediction", prediction), ("target", target)):
             if c and c not in cur_cols: raise InputError(f"{what} column {c!r} is not in the current data")
@@ -362,20 +404,31 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                 raise InputError(f"{what} column {c!r} is not in the reference data; the performance change needs it in both")
         cols = list(columns) if columns else None
         left_out = {}
-        if cols is None:     # identifiers always "drift" (new rows, new ids): left out by the rule training uses
+        if cols is None and profile:          # the profile left identifiers out when it was made
+            left_out = {c: why for c, why in profile["left_out"].items() if c in cur_cols and c not in (prediction, target)}
+            if time: left_out[time] = "time column of the windows"
+            cols = [c for c in profile["columns"] if c in cur_cols and c not in left_out]
+        elif cols is None:   # identifiers always "drift" (new rows, new ids): left out by the rule training uses
             left_out = identifier_columns(con, ref, {c: t for c, t in ref_cols.items() if c in cur_cols})
             left_out = {c: f"identifier: {why}" for c, why in left_out.items() if c not in (prediction, target)}
             if time: left_out[time] = "time column of the windows"
             cols = [c for c in ref_cols if c in cur_cols and c not in left_out]
         if cols and prediction and prediction not in cols: cols.append(prediction)
         if cols and time: cols = [c for c in cols if c != time]
-        res = compare_relations(con, ref, cur, cols, config, progress="drift" if progress else None)
+        res = compare(cur, cols, progress="drift" if progress else None)
         if time: res["columns"] = [r for r in res["columns"] if r["name"] != time]
         performance = None
         if prediction and target:
             from mlbench.metrics import compute_metrics
             perf = {}
+            if profile:
+                stored = profile.get("performance") or {}
+                if (stored.get("score"), stored.get("target")) != (prediction, target):
+                    raise InputError(f"the reference profile holds no performance of {prediction!r} against {target!r}; make it with "
+                                     f"mlbench profile --data ... --score {prediction} --target {target}")
+                perf["reference"] = stored["metrics"]
             for side, rel in (("reference", ref), ("current", cur)):
+                if rel is None: continue
                 df = con.execute(f"SELECT {quote_ident(target)} AS y, {quote_ident(prediction)} AS p FROM {rel} "
                                  f"WHERE {quote_ident(target)} IS NOT NULL AND {quote_ident(prediction)} IS NOT NULL").df()
                 perf[side] = compute_metrics("binary" if set(df.y.unique()) <= {0, 1} else "regression", df.y, df.p)
@@ -389,7 +442,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
             windows = []
             for s in progress_bar(starts, desc="drift per window", unit="window", enabled=progress):
                 sub = f"(SELECT * FROM {cur} WHERE time_bucket({iv}, {t}::TIMESTAMP) = TIMESTAMP '{s}')"
-                w = compare_relations(con, ref, sub, names, config)
+                w = compare(sub, names)
                 windows.append(_window_summary({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
     worst = sorted(windows or [], key=lambda w: (-w["major"], -w["share_drifted"], -(w["max_psi"] or 0)))[:3]
@@ -432,12 +485,15 @@ def windows_figure(report: dict) -> go.Figure:
 def check_drift(config: DriftConfig):
     "The checks that need no scan"
     if not config.reference or not config.current: raise InputError("give --reference and --current")
+    if is_profile_reference(config.reference) and config.reference == "profile:":
+        raise InputError("--reference profile: needs a name, e.g. --reference profile:customers (mlbench profile --list shows them)")
     if (config.time is None) != (config.window is None): raise InputError("--time and --window go together")
     if config.window: _interval(config.window)
     if config.psi_threshold <= 0: raise InputError(f"--psi-threshold {config.psi_threshold} must be > 0")
     if not 0 <= config.dataset_share <= 1: raise InputError(f"--dataset-share {config.dataset_share} must be in [0, 1]")
     for side in ("reference", "current"):
         source = getattr(config, side)
+        if side == "reference" and is_profile_reference(source): continue
         if is_data_file(source) and not Path(source).is_file(): raise InputError(f"{side} file not found: {source}")
 
 def compute_drift(config: DriftConfig, progress: bool = False) -> Result:
@@ -445,7 +501,11 @@ def compute_drift(config: DriftConfig, progress: bool = False) -> Result:
     body = run_drift(config.reference, config.current, columns=config.columns or None, prediction=config.prediction,
                      target=config.target, time=config.time, window=config.window, config=config, workspace=config.workspace,
                      memory_limit=config.memory_limit, progress=progress)
-    inputs = {side: describe_input(getattr(config, side), config.workspace) for side in ("reference", "current")}
+    inputs = {side: describe_input(getattr(config, side), config.workspace) for side in ("reference", "current")
+              if not (side == "reference" and is_profile_reference(config.reference))}
+    if is_profile_reference(config.reference):
+        from mlbench.profile import load_profile
+        inputs = {"current": inputs["current"], "reference": load_profile(config.reference, config.workspace).describe()}
     return Result("drift", body, provenance(inputs=inputs))
 
 def drift_verdict(body: dict) -> Verdict:
@@ -490,7 +550,7 @@ DRIFT = register(ReportKind(
     "drift", DriftConfig, compute_drift, headline=drift_headline, verdict=drift_verdict, check=check_drift,
     overview=('drift_summary', 'columns_frame'),
     title=lambda b, p: f"Drift of {input_name((p.get('inputs') or {}).get('current'))} against {input_name((p.get('inputs') or {}).get('reference'))}",
-    default_out=lambda c, b: f"drift-{Path(str(c.reference)).stem}-vs-{Path(str(c.current)).stem}",
+    default_out=lambda c, b: f"drift-{Path(str(c.reference).replace(':', '-')).stem}-vs-{Path(str(c.current)).stem}",
     description="Per column, in DuckDB: PSI, KS, Wasserstein, chi-square and Jensen-Shannon; prediction drift and "
                 "performance change; optionally per time window. Writes drift.html and drift.json."))
 

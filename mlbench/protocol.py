@@ -209,8 +209,9 @@ def provenance(
 def input_name(
     described: dict | None,  # what `describe_input` returned, as provenance records it
 ) -> str:
-    "How a title names a data source: a table by its name, a file by its file name"
+    "How a title names a data source: a table by its name, a file by its file name, a stored profile by its name"
     d = described or {}
+    if d.get("profile"): return f"profile {d['profile']}"
     return str(d.get("table") or (Path(str(d["file"])).name if d.get("file") else "") or "—")
 
 # %% ../nbs/05_protocol.ipynb #c022

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run_mlbench, problem_lines
 
-COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "validate", "drift", "monitor", "score", "models", "runs", "render"]
+COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "validate", "drift", "monitor", "score", "profile", "models", "runs", "render"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
