@@ -107,6 +107,7 @@ class MonitorConfig:
     rules: str | None = field(default=None, metadata={"metavar": "FILE"})  # alert rules YAML (a gates: list of path rules); exit 1 when one fires in the latest window
     min_labelled: int = field(default=100, metadata={"min": 1, "metavar": "N"})  # a window's realized metrics need this many labelled rows of both classes
     seed: int = field(default=0, metadata={"min": 0, "max": 2**32 - 1})  # seed of the estimate's label draws
+    profile: str | None = field(default=None, metadata={"metavar": "profile:NAME"})  # feature drift against a stored reference profile (mlbench profile) instead of the first windows
     memory_limit: str = field(default="1GB", metadata={"metavar": "SIZE"})  # DuckDB memory cap; the joined log spills to a temporary folder beyond it
     workspace: str | None = workspace_field()
 
@@ -185,9 +186,22 @@ def _bin_sql(con, column: str, kind: str, reference: str) -> tuple[str, list]:
     cases = " ".join(f"WHEN {c}::VARCHAR = {quote_literal(v)} THEN {i}" for i, v in enumerate(top))
     return f"CASE {cases} ELSE {len(top)} END" if top else "0", [*top, "(other)"]
 
-def _psi_by_window(con, column: str, kind: str, reference: str, windows: list, interval: str) -> dict:
-    "The PSI of `column` in each window against the reference windows, and its share of nulls per window"
-    expr, names = _bin_sql(con, column, kind, reference)
+def _profile_bins(column: str, p: dict) -> tuple[str, list, np.ndarray]:
+    "`_bin_sql` over a stored profile's bins (`mlbench.profile`): the same expression and names, and the profile's counts"
+    c = quote_ident(column)
+    if p["type"] == "numeric":
+        edges = p["edges"]
+        expr = " + ".join(f"({c}::DOUBLE > '{float(e)!r}'::DOUBLE)::INT" for e in edges) or "0"
+        return expr, [f"<= {e:.4g}" for e in edges] + [f"> {edges[-1]:.4g}" if edges else "all"], np.asarray(p["bins"], float)
+    top = list(p["categories"])[:TOP_CATEGORIES]             # most frequent first
+    counts = [p["categories"][v] for v in top]
+    cases = " ".join(f"WHEN {c}::VARCHAR = {quote_literal(v)} THEN {i}" for i, v in enumerate(top))
+    other = sum(p["categories"].values()) - sum(counts) + p["other"]
+    return f"CASE {cases} ELSE {len(top)} END" if top else "0", [*top, "(other)"], np.asarray([*counts, other], float)
+
+def _psi_by_window(con, column: str, kind: str, reference: str, windows: list, interval: str, profiled: dict | None = None) -> dict:
+    "The PSI of `column` in each window against the reference windows (or its stored profile `profiled`), and its share of nulls per window"
+    expr, names, ref = _profile_bins(column, profiled) if profiled else (*_bin_sql(con, column, kind, reference), None)
     origin = windows[0]["start"]
     got = con.execute(f"""SELECT time_bucket({interval}, _t, TIMESTAMP '{origin}') AS w, {expr} AS b, count(*) FILTER (WHERE {quote_ident(column)} IS NOT NULL),
                           count(*) FROM joined WHERE _t IS NOT NULL GROUP BY ALL""").fetchall()
@@ -195,7 +209,7 @@ def _psi_by_window(con, column: str, kind: str, reference: str, windows: list, i
     for w, b, n, total in got:
         counts.setdefault(w, np.zeros(len(names)))[b] += n
         rows[w] = rows.get(w, 0) + total
-    ref = sum((counts.get(x["start"], 0) for x in windows if x["reference"]), np.zeros(len(names)))
+    if ref is None: ref = sum((counts.get(x["start"], 0) for x in windows if x["reference"]), np.zeros(len(names)))
     out = {}
     for x in windows:
         cur = counts.get(x["start"], np.zeros(len(names)))
@@ -268,6 +282,12 @@ def watched_columns(columns: dict, config: MonitorConfig, score: str, target: st
     kinds = {c: {"numeric": "numeric", "categorical": "categorical", "boolean": "categorical"}.get(column_kind(columns[c])) for c in chosen}
     return {c: k for c, k in kinds.items() if k}
 
+def _load_profile(config: MonitorConfig):
+    "The stored profile named by --profile (`profile:NAME` or NAME), or None"
+    if not config.profile: return None
+    from mlbench.profile import load_profile
+    return load_profile(config.profile, config.workspace)
+
 def run_monitor(config: MonitorConfig, progress: bool = False, meta: dict | None = None) -> dict:
     "Every window of the scores: volume, score and feature drift, realized and estimated performance, and the alerts; "
     "`meta`: the scored file's metadata, when the caller has read it"
@@ -278,6 +298,7 @@ def run_monitor(config: MonitorConfig, progress: bool = False, meta: dict | None
     score, target = config.score or meta.get("score_column") or "score", config.target or meta.get("target")
     positive = config.positive if config.positive is not None else (meta.get("positive") if meta.get("positive") not in (None, "1", "true") else None)
     rules = load_gates(config.rules) if config.rules else []
+    stored = _load_profile(config)
     with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="mlbench-monitor-") as spill:
         _limit_memory(con, config.memory_limit, spill)                      # the joined table spills there beyond the cap
         rel = data_relation(con, config.scores, config.workspace)
@@ -299,9 +320,11 @@ def run_monitor(config: MonitorConfig, progress: bool = False, meta: dict | None
         for i, w in enumerate(windows): w["reference"] = i < config.reference_windows
         reference = f"_t < TIMESTAMP '{windows[config.reference_windows]['start']}'"
         iso, calibration = _calibration_map(con, reference, config.min_labelled)
-        drift = {c: _psi_by_window(con, c, k, reference, windows, interval)
+        profiled = {c: stored.profile["columns"][c] for c, k in {**watched, score: "numeric"}.items()
+                    if stored and stored.profile["columns"].get(c, {}).get("type") == k and "bins" in stored.profile["columns"][c]}
+        drift = {c: _psi_by_window(con, c, k, reference, windows, interval, profiled.get(c))
                  for c, k in progress_bar(watched.items(), total=len(watched), desc="feature drift", unit="column", enabled=progress)}
-        score_drift = _psi_by_window(con, "_p", "numeric", reference, windows, interval)
+        score_drift = _psi_by_window(con, "_p", "numeric", reference, windows, interval, profiled.get(score))
         out = []
         for i, w in enumerate(progress_bar(windows, desc="windows", unit="window", enabled=progress)):
             got = con.execute(f"SELECT _p, coalesce(_y, 'NaN'::DOUBLE) AS _y FROM joined WHERE _t >= TIMESTAMP '{w['start']}' "
@@ -318,7 +341,10 @@ def run_monitor(config: MonitorConfig, progress: bool = False, meta: dict | None
                         "estimated": est})
     alerts = check_alerts(rules, out, Path(config.rules).name if config.rules else "")
     latest = out[-1]
+    drift_reference = ({"profile": stored.describe(), "columns": sorted(profiled), "reference_windows": sorted(set(watched) - set(profiled))}
+                       if stored else {"profile": None, "columns": [], "reference_windows": sorted(watched)})
     return {"window": config.window, "reference_windows": config.reference_windows, "threshold": config.threshold,
+            "drift_reference": drift_reference,
             "score_column": score, "target": target, "labels": label_counts, "calibration": calibration,
             "columns": {c: k for c, k in watched.items()}, "windows": out, "rules": len(rules), "alerts": alerts,
             "latest_alerts": [a for a in alerts if a["window_start"] == latest["window_start"]]}
@@ -336,6 +362,7 @@ def check_monitor(config: MonitorConfig):
         if source and is_data_file(source) and not Path(source).is_file(): raise InputError(f"{what} file not found: {source}")
     if config.labels and not config.key: raise InputError("--labels needs --key COL: the column that joins each label to its scored row")
     if config.rules: load_gates(config.rules)
+    _load_profile(config)                       # a profile that is not there: one line now, before the scan
     if config.as_of:
         try: duckdb.sql(f"SELECT {quote_literal(config.as_of)}::TIMESTAMP").fetchall()
         except duckdb.Error: raise InputError(f"--as-of {config.as_of!r} is not a time; give e.g. 2026-03-01 or 2026-03-01 12:00") from None
@@ -346,6 +373,7 @@ def compute_monitor(config: MonitorConfig, progress: bool = False) -> Result:
     body = run_monitor(config, progress=progress, meta=meta)
     inputs = {"scores": describe_input(config.scores, config.workspace)}
     if config.labels: inputs["labels"] = describe_input(config.labels, config.workspace)
+    if body["drift_reference"]["profile"]: inputs["profile"] = body["drift_reference"]["profile"]
     return Result("monitor", body, provenance(inputs=inputs, model=meta.get("model"), model_sha256=meta.get("model_sha256"), seed=config.seed))
 
 def monitor_headline(body: dict) -> str:
@@ -422,7 +450,8 @@ def drift_figure(result: Result, top: int = 6) -> go.Figure:
     fig = go.Figure(go.Scatter(x=x, y=[w["score_psi"] for w in ws], mode="lines+markers", name="score", line=dict(width=3)))
     for c in worst: fig.add_scatter(x=x, y=[w["psi"][c] for w in ws], mode="lines+markers", name=c)
     for y, dash in ((0.1, "dot"), (0.25, "dash")): fig.add_hline(y=y, line=dict(dash=dash, color="grey"))
-    return fig.update_layout(title="PSI per window against the reference windows (dotted 0.1: moderate; dashed 0.25: major)",
+    against = "the stored profile" if result.body.get("drift_reference", {}).get("profile") else "the reference windows"
+    return fig.update_layout(title=f"PSI per window against {against} (dotted 0.1: moderate; dashed 0.25: major)",
                              xaxis_title="window start", yaxis_title="PSI", width=760, height=440,
                              legend=dict(orientation="h", yanchor="top", y=-0.3, x=0), margin=dict(b=140))
 
