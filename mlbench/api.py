@@ -12,7 +12,7 @@ from .core import InputError
 from .protocol import Result, report_kind, check_options
 
 # %% auto #0
-__all__ = ['compute', 'evaluate', 'ab', 'drift', 'validate', 'card', 'plan', 'monitor', 'publish']
+__all__ = ['compute', 'evaluate', 'ab', 'drift', 'validate', 'card', 'plan', 'backtest', 'monitor', 'publish']
 
 # %% ../nbs/45_api.ipynb #a005
 def compute(
@@ -56,6 +56,10 @@ def card(**options) -> Result:
 def plan(**options) -> Result:
     "Plan an experiment (`metric=`, `baseline=`, `mde=` or `n_per_arm=`): `mlbench ab-plan`'s options"
     return compute("plan", **options)
+
+def backtest(**options) -> Result:
+    "Retrain at every period and score the periods after (`table=`, `target=`, `time=`, `every=`, ...): `mlbench backtest`'s options"
+    return compute("backtest", **options)
 
 def monitor(**options) -> Result:
     "Read a log of scored rows window by window (`scores=`, `time=`, `labels=`, ...): `mlbench monitor`'s options"

@@ -79,6 +79,8 @@ EXAMPLES = {
                  "mlbench validate --data customers --expect expect.yml"],
     "monitor": ["mlbench monitor --scores scored_log.parquet --time requested_at --labels labels.parquet --key request_id --label-time label_at",
                 "mlbench monitor --scores scored_log.parquet --time requested_at --window 1w --rules monitor.yml   # exit 1: page"],
+    "backtest": ["mlbench backtest --table customers --target churned --time signup_at --every 1mo --train-window 12mo",
+                 "mlbench backtest --table sales --target revenue --time day --every 1w --train-window 26w --origin expanding --horizon 8"],
     "drift": ["mlbench drift --reference train.parquet --current this_week.parquet",
               "mlbench drift --reference profile:customers --current this_week.parquet   # a stored profile (mlbench profile)",
               "mlbench drift --reference customers --current customers_new --time ts --window 1w"],

@@ -15,8 +15,8 @@ import mlbench
 # %% auto #0
 __all__ = ['TRACKED_PACKAGES', 'MlbenchError', 'InputError', 'WorkspaceError', 'ReportError', 'atomic_path', 'atomic_write_text',
            'to_jsonable', 'dumps_json', 'parse_yaml', 'read_text_file', 'yaml_number', 'parse_duration',
-           'parse_interval', 'lazy_module', 'stderr_is_terminal', 'progress_bar', 'say', 'sha256_file',
-           'package_versions', 'code_version', 'utc_now']
+           'parse_interval', 'lazy_module', 'callable_module', 'stderr_is_terminal', 'progress_bar', 'say',
+           'sha256_file', 'package_versions', 'code_version', 'utc_now']
 
 # %% ../nbs/00_core.ipynb #c005
 class MlbenchError(Exception):
@@ -140,6 +140,21 @@ class lazy_module:
         if module is None: module = self.__dict__["_module"] = importlib.import_module(self._name)
         return getattr(module, attr)
     def __repr__(self): return f"<lazy module {self._name!r}{'' if self._module is None else ' (imported)'}>"
+
+def callable_module(
+    name: str,                     # a module's __name__, e.g. mlbench.drift
+    function: str,                # the API function (`mlbench.api`) a call runs, e.g. drift
+):
+    """Make the module `name` callable as the API function `function`. `mlbench.drift(...)` is the API's function, but
+    once `mlbench.drift` the module is imported Python binds that name to the module; calling the module then calls
+    the function, and `from mlbench import drift as view` keeps working for templates"""
+    module = sys.modules[name]
+    class CallableModule(type(module)):
+        def __call__(self, **options):
+            from mlbench import api
+            return getattr(api, function)(**options)
+    CallableModule.__doc__ = f"This module, callable as `mlbench.{function}(...)` (the API function)"
+    module.__class__ = CallableModule
 
 # %% ../nbs/00_core.ipynb #x006
 def stderr_is_terminal() -> bool:

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/drift.html.md"""
 
 # %% ../nbs/31_drift.ipynb #c002
 from __future__ import annotations
-import os, re, sys, tempfile
+import os, re, tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from typing import Literal
-from .core import InputError, parse_interval, lazy_module, progress_bar
+from .core import InputError, parse_interval, lazy_module, progress_bar, callable_module
 stats, distance = lazy_module("scipy.stats"), lazy_module("scipy.spatial.distance")   # loaded on first use
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field, input_name
 from .workspace import (data_relation, relation_columns, quote_ident, quote_literal, is_data_file, column_kind,
@@ -555,10 +555,4 @@ DRIFT = register(ReportKind(
                 "performance change; optionally per time window. Writes drift.html and drift.json."))
 
 # %% ../nbs/31_drift.ipynb #x010
-class _CallableModule(type(sys)):
-    "This module, callable as `mlbench.drift(reference=..., current=...)` (the API function)"
-    def __call__(self, **options):
-        from mlbench.api import drift
-        return drift(**options)
-
-if __name__ == "mlbench.drift": sys.modules[__name__].__class__ = _CallableModule
+if __name__ == "mlbench.drift": callable_module(__name__, "drift")

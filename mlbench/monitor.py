@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import plotly.graph_objects as go
 
-from .core import InputError, lazy_module, say, parse_interval, progress_bar
+from .core import InputError, lazy_module, say, parse_interval, progress_bar, callable_module
 from .protocol import (Result, ReportKind, Verdict, Heading, provenance, register, workspace_field, describe_input, input_name,
                               resolve_path)
 from .workspace import data_relation, relation_columns, quote_ident, quote_literal, column_kind, is_data_file, identifier_columns
@@ -488,3 +488,6 @@ MONITOR = register(ReportKind(
                 "later: volume, score and feature drift against the first windows, realized performance and calibration "
                 "where labels have arrived, estimated performance (CBPE) where they have not, and alert rules. Writes "
                 "monitor.html and monitor.json; exit status 1 when a rule fires in the latest window."))
+
+# %% ../nbs/33_monitor.ipynb #x002
+if __name__ == "mlbench.monitor": callable_module(__name__, "monitor")   # `mlbench.monitor(...)` is the API function, imported or not

@@ -336,6 +336,7 @@ KINDS = {
     "validation": KindEntry("mlbench.validation", "validate", "check data against expectations (or infer a starting file)"),
     "drift": KindEntry("mlbench.drift", "drift", "compare a current data set with a reference: data and prediction drift"),
     "monitor": KindEntry("mlbench.monitor", "monitor", "read a log of scored rows window by window: drift, realized and estimated performance, alerts"),
+    "backtest": KindEntry("mlbench.backtest", "backtest", "retrain at every period and score the periods after: metric per period, how long a model stays good"),
 }
 
 @dataclass(frozen=True)
@@ -373,7 +374,7 @@ def register(
 
 def unregister(name: str):
     "Remove the kind `name` added with `register` (a built-in kind cannot be removed)"
-    if name in ("evaluation", "model_card", "plan", "ab", "validation", "drift", "monitor"): raise InputError(f"{name!r} is built in")
+    if name in ("evaluation", "model_card", "plan", "ab", "validation", "drift", "monitor", "backtest"): raise InputError(f"{name!r} is built in")
     KINDS.pop(name, None); _REGISTERED.pop(name, None)
 
 def report_kind(name: str) -> ReportKind:

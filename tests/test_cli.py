@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run_mlbench, problem_lines
 
-COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "validate", "drift", "monitor", "score", "profile", "models", "runs", "render"]
+COMMANDS = ["demo", "ingest", "train", "evaluate", "gate", "card", "ab-plan", "ab", "validate", "drift", "monitor", "backtest", "score", "profile", "models", "runs", "render"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -504,3 +504,28 @@ def test_monitor_pages_on_the_latest_window_and_refuses_bad_input(tmp_path):
     assert_one_line_error(run_mlbench(*args, "--window", "1y"), "--window 1y holds all the data")
     (tmp_path/"typo.yml").write_text("gates:\n  - {path: estimated.roc_auc.value, op: '>=', value: 0.7}\n  - {path: realised.f1, op: '>=', value: 0.5}\n")
     assert_one_line_error(run_mlbench(*args, "--rules", tmp_path/"typo.yml"), "typo.yml line 3: 'realised.f1' is not a value of a monitor window")
+
+
+def test_backtest_reads_out_and_refuses_bad_input(tmp_path):
+    "mlbench backtest: a report with a period per model and the cost of age; nothing registered; bad input one line"
+    rng = np.random.default_rng(3)
+    n = 12_000
+    df = pd.DataFrame({"ts": pd.Timestamp("2025-01-01") + pd.to_timedelta(np.sort(rng.uniform(0, 240, n)), unit="D"),
+                       "x": rng.normal(size=n), "g": rng.choice(["a", "b"], n)})
+    df["y"] = (rng.random(n) < 1 / (1 + np.exp(-2 * df.x))).astype(int)
+    df.to_parquet(tmp_path/"rows.parquet")
+    ws = tmp_path/"ws.duckdb"
+    assert run_mlbench("ingest", tmp_path/"rows.parquet", "--table", "rows", "--workspace", ws).returncode == 0
+    args = ["backtest", "--table", "rows", "--target", "y", "--time", "ts", "--every", "1mo", "--train-window", "2mo", "--horizon", "3",
+            "--bootstrap", "20", "--workspace", ws, "--quiet"]
+    proc = run_mlbench(*args, "--out", tmp_path/"bt")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path/"bt"/"backtest.json").read_text())
+    assert data["kind"] == "backtest" and data["primary_metric"] == "roc_auc" and len(data["periods"]) == data["models_trained"] >= 4
+    assert [a["age"] for a in data["ages"]] == [1, 2, 3] and data["registered"] is None
+    assert all(p["metrics"]["roc_auc"]["ci_low"] <= p["metrics"]["roc_auc"]["value"] <= p["metrics"]["roc_auc"]["ci_high"] for p in data["periods"])
+    assert (tmp_path/"bt"/"backtest.html").is_file()
+    assert json.loads(run_mlbench("models", "--json", "--workspace", ws).stdout or "[]") == []
+    assert_one_line_error(run_mlbench(*args, "--train-window", "5y", "--out", tmp_path/"b2"), "leaves no period to test")
+    assert_one_line_error(run_mlbench(*args, "--target", "g", "--out", tmp_path/"b3"), "positive")
+    assert not (tmp_path/"b2").exists() and not (tmp_path/"b3").exists()

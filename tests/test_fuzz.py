@@ -49,7 +49,8 @@ def valid_args(kind: str, d: Path) -> dict:
             "ab": {"--data": d/"data.csv", "--unit": "u", "--variant": "v", "--control": "c", "--metrics": d/"metrics.yml"},
             "validation": {"--data": d/"data.csv", "--expect": d/"expect.yml"},
             "drift": {"--reference": d/"data.csv", "--current": d/"data.parquet"},
-            "monitor": {"--scores": d/"data.csv", "--time": "ts", "--score": "p", "--window": "1d"}}[kind]
+            "monitor": {"--scores": d/"data.csv", "--time": "ts", "--score": "p", "--window": "1d"},
+            "backtest": {"--table": "t", "--target": "y", "--time": "ts", "--every": "1d", "--train-window": "5d"}}[kind]
 
 
 def generated_cases(d: Path) -> list:
