@@ -519,6 +519,13 @@ def drift_summary(result: Result) -> list:
     out = [Heading(drift_headline(b)),
            f"Columns by severity: {c['major']} major, {c['moderate']} moderate, {c['none']} none. Data-set rule: "
            f"{b['share_drifted']:.0%} of compared columns drifted (threshold {b['thresholds']['dataset_share']:.0%})."]
+    ref = (result.provenance.get("inputs") or {}).get("reference") or {}
+    if ref.get("profile"):
+        bounds = [r["ks_bound"] for r in b["columns"] if r.get("ks_bound") is not None and r["type"] == "numeric"]
+        out.append(f"Reference: the stored profile {ref['profile']} ({ref['rows']:,} rows of {ref['source']}, snapshot {ref['snapshot_id']}). "
+                   "PSI, chi-square, Jensen-Shannon, bins and null shares are exactly those of the full reference; KS and Wasserstein "
+                   "come from its stored order statistics" + (f", KS within ±{max(bounds):.4f} of the exact value" if bounds else "")
+                   + " (each column's bound: ks_bound, wasserstein_bound in drift.json).")
     out += [f"Left out: {name} ({why})" for name, why in b["left_out"].items()]
     out += [f"Columns {side.replace('_', ' ')} (not compared): {', '.join(b[side])}" for side in ("only_in_reference", "only_in_current") if b[side]]
     return out

@@ -406,6 +406,10 @@ def monitor_summary(result: Result) -> list:
     if lab: out.append(f"Labels: {lab['labels']:,}, of which {lab['joined']:,} join a scored row ({lab['never_joined']:,} never do); "
                        f"{lab['arrived']:,} had arrived" + (f" by {lab['as_of']}" if lab["as_of"] else "") + f", {lab['not_yet_arrived']:,} not yet.")
     else: out.append("No labels were given (--labels): every window's performance is estimated, none realized.")
+    prof = (b.get("drift_reference") or {}).get("profile")
+    if prof: out.append(f"Drift reference: the stored profile {prof['profile']} ({prof['rows']:,} rows of {prof['source']}) for "
+                        f"{len(b['drift_reference']['columns'])} columns" + (f"; the reference windows for {', '.join(b['drift_reference']['reference_windows'])}"
+                                                                             if b["drift_reference"]["reference_windows"] else "") + ".")
     out.append(f"Estimated performance (CBPE): {cal['note']}" + (f" (reference ECE {cal['ece_before']:.4f} before, {cal['ece_after']:.4f} after)"
                                                                    if cal["ece_before"] is not None else "") + ".")
     return out
