@@ -19,7 +19,7 @@ from .core import InputError, parse_yaml, utc_now, read_text_file, lazy_module, 
 stats = lazy_module("scipy.stats")               # SciPy loads on first use: `mlbench --help` stays fast
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field, input_name
 from .codes import describe
-from .workspace import quote_ident, data_relation, relation_columns, column_kind, check_time_column
+from .workspace import quote_ident, data_relation, relation_columns, column_kind, check_time_column, is_data_file
 from .sufficient_stats import UnitStats
 from .sequential import sequential_p_values, confidence_sequence, optimal_tau2
 from .bayes import beta_binomial, normal_posterior
@@ -122,6 +122,7 @@ class ExperimentData:
     source: dict
     missing: dict = field(default_factory=dict)      # metric -> {arm: units without a value, "p_value": by-arm test}
     unassigned: dict = field(default_factory=dict)   # events_without_arm, units_without_arm, events_without_unit
+    engine: dict = field(default_factory=dict)       # where it was aggregated: engine, version, master (`mlbench.engine`)
 
 def aggregate(
     source, *, unit: str, variant: str, control: str, specs: list, primary: str,
@@ -129,15 +130,20 @@ def aggregate(
     time: str | None = None,         # event time column, for the daily view
     segment: str | None = None,      # unit-level segment column (first value per unit)
     workspace=None,
+    engine: str | None = None,       # duckdb, spark, or None: $MLBENCH_ENGINE or duckdb (`mlbench.engine`)
+    spark_master: str | None = None, # Spark: a Connect URL or a master (default: $SPARK_REMOTE or local[2])
 ) -> ExperimentData:
-    "Aggregate events into per-arm sufficient statistics, in DuckDB"
-    con = duckdb.connect()
+    "Aggregate events into per-arm sufficient statistics, in DuckDB (or the same SQL on Spark)"
+    from mlbench.engine import engine_name, SparkEngine, describe_duckdb
+    spark = engine_name(engine) == "spark"
+    con = SparkEngine(spark_master) if spark else duckdb.connect()
     try:
-        rel = data_relation(con, source, workspace)
-        types = relation_columns(con, rel)
+        if spark: rel, columns_of = con.relation(source, "events"), con.columns
+        else: rel, columns_of = data_relation(con, source, workspace), (lambda r: relation_columns(con, r))
+        types = columns_of(rel)
         cols = list(types)
-        pre_rel = data_relation(con, pre, workspace) if pre else None
-        pre_cols = list(relation_columns(con, pre_rel)) if pre_rel else []
+        pre_rel = (con.relation(pre, "pre-period") if spark else data_relation(con, pre, workspace)) if pre else None
+        pre_cols = list(columns_of(pre_rel)) if pre_rel else []
         need = [("unit", unit), ("variant", variant), ("time", time), ("segment", segment)]
         for s in specs: need += [(f"column of metric {s.name!r}", c) for c in (s.column, s.numerator, s.denominator) if c]
         for what, c in need:
@@ -213,6 +219,7 @@ def aggregate(
         selects = [f"SELECT {level} AS level, {keys}, {', '.join(checks + metric_cols)} FROM units {group}" for level, keys, group in levels]
         df = con.execute(f"WITH units AS MATERIALIZED ({rollup}) " + " UNION ALL ".join(selects)).df()
         df.columns = ["level", "arm", "day", "seg", *df.columns[4:]]
+        if spark: df["day"] = pd.to_datetime(df["day"])         # Spark returns dates as Python dates
         total = df[df.level == 7].iloc[0]
         for i, s in enumerate(specs):
             if s.covariate and i not in joined and total[f"varies{i}"]:
@@ -256,8 +263,9 @@ def aggregate(
         if counts[:, 0].sum():
             warnings.append(f"metric {name!r}: " + ", ".join(f"{by_arm[a]:,} {a}" for a in arms) + " units have no value and are left out"
                             + (f"; missingness differs by arm (chi-square p = {p:.2g}): the comparison may be biased" if p is not None and p < 0.05 else ""))
-    src = describe_input(source, workspace)
-    return ExperimentData(arms, stats_, daily, segs, units, int(multi), warnings, src, missing, unassigned)
+    src = describe_input(source, workspace) if not spark or is_data_file(source) else {"spark_source": str(source)}
+    return ExperimentData(arms, stats_, daily, segs, units, int(multi), warnings, src, missing, unassigned,
+                          con.describe() if spark else describe_duckdb())
 
 # %% ../nbs/24_ab_readout.ipynb #c010
 def welch(c: UnitStats, t: UnitStats, alpha: float = 0.05) -> dict:
@@ -580,13 +588,13 @@ def parse_split(text: str | None) -> dict | None:
 
 def run_ab(*, data: str, unit: str, variant: str, control: str, metrics: str, pre: str = "", time: str = "", segment: str = "",
            split: str = "", alpha: float = 0.05, correction: str = "holm", decision_view: str = "fixed", seed: int = 0,
-           workspace: str | None = None) -> ABResult:
+           workspace: str | None = None, engine: str | None = None, spark_master: str | None = None) -> ABResult:
     "Aggregate and read out an experiment from the template's parameters"
     primary, specs = load_metrics(metrics)
     planned = parse_split(split)
     cfg = ABConfig(control, primary, specs, alpha, correction, planned, decision_view, seed)
     agg = aggregate(data, unit=unit, variant=variant, control=control, specs=specs, primary=primary[0], pre=pre or None,
-                    time=time or None, segment=segment or None, workspace=workspace)
+                    time=time or None, segment=segment or None, workspace=workspace, engine=engine, spark_master=spark_master)
     if planned and set(planned) != set(agg.arms):
         raise InputError(f"--split names arms {sorted(planned)}; the data has {agg.arms}")
     return read_out(agg, cfg)
@@ -632,6 +640,8 @@ class ABReadoutConfig:
     correction: Literal["holm", "bh"] = "holm"  # multiple-testing correction across primary metrics and arms
     decision_view: Literal["fixed", "sequential"] = "fixed"  # which view decides
     seed: int = field(default=0, metadata={"min": 0, "max": 2**32 - 1})  # seed of the Bayesian Monte Carlo draws
+    engine: Literal["auto", "duckdb", "spark"] = "auto"  # where the events are aggregated (auto: $MLBENCH_ENGINE, else duckdb)
+    spark_master: str | None = field(default=None, metadata={"metavar": "URL"})  # Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])
     workspace: str | None = workspace_field()
 
 def check_ab(config: ABReadoutConfig):
@@ -640,17 +650,22 @@ def check_ab(config: ABReadoutConfig):
     parse_split(config.split)
     if len(config.segments) > 1: raise InputError(f"--segments {','.join(config.segments)}: the readout slices by one segment column at a time")
     for what, source in (("events", config.data), ("pre-period", config.pre)):
-        if source and Path(str(source)).suffix and not Path(str(source)).is_file(): raise InputError(f"{what} file not found: {source}")
+        if source and "://" not in str(source) and Path(str(source)).suffix and not Path(str(source)).is_file():
+            raise InputError(f"{what} file not found: {source}")
+    from mlbench.engine import engine_name, _check_spark_installed
+    if engine_name(config.engine) == "spark": _check_spark_installed()
 
 def compute_ab(config: ABReadoutConfig, progress: bool = False) -> Result:
     "Aggregate and read out once: the `ab` result; `progress`: say each step on stderr"
-    say(f"ab: aggregating {config.data} per {config.unit} in DuckDB, then the tests per metric", progress)
+    from mlbench.engine import engine_name
+    where = {"duckdb": "DuckDB", "spark": "Spark"}[engine_name(config.engine)]
+    say(f"ab: aggregating {config.data} per {config.unit} in {where}, then the tests per metric", progress)
     res = run_ab(data=config.data, unit=config.unit, variant=config.variant, control=config.control, metrics=config.metrics,
                  pre=config.pre or "", time=config.time or "", segment=(config.segments or [""])[0], split=config.split or "",
                  alpha=config.alpha, correction=config.correction, decision_view=config.decision_view, seed=config.seed,
-                 workspace=config.workspace)
+                 workspace=config.workspace, engine=config.engine, spark_master=config.spark_master)
     inputs = {"data": res.data.source, "pre": describe_input(config.pre, config.workspace) if config.pre else None}
-    return Result("ab", res.to_dict(), provenance(inputs=inputs, seed=config.seed))
+    return Result("ab", res.to_dict(), provenance(inputs=inputs, seed=config.seed, engine=res.data.engine["engine"], engine_info=res.data.engine))
 
 def ab_verdict(body: dict) -> Verdict:
     "ship: pass; don't ship: fail; inconclusive otherwise, with the readout's reasons"

@@ -210,6 +210,9 @@ def _add_profile(p):
     p.add_argument("--list", action="store_true", help="list the stored profiles instead")
     p.add_argument("--json", action="store_true", help="with --list: print JSON instead of a table")
     p.add_argument("--memory-limit", default="1GB", metavar="SIZE", help="DuckDB memory cap; larger inputs spill to a temporary folder (default: 1GB)")
+    p.add_argument("--engine", choices=["auto", "duckdb", "spark"], default="auto",
+                   help="where the profile is computed (auto: $MLBENCH_ENGINE, else duckdb); it is stored in the workspace either way")
+    p.add_argument("--spark-master", default=None, metavar="URL", help="Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
@@ -385,7 +388,8 @@ def _run_profile(args) -> int:
         return 0
     if not args.data: raise MlbenchError("give --data FILE_OR_TABLE (or --list)")
     got = make_profile(args.data, name=args.name, columns=args.columns, score=args.score, target=args.target, force=args.force,
-                       workspace=args.workspace, memory_limit=args.memory_limit, progress=not args.quiet)
+                       workspace=args.workspace, memory_limit=args.memory_limit, progress=not args.quiet, engine=args.engine,
+                       spark_master=args.spark_master)
     p = got.profile
     how = "reused the stored profile" if got.reused else f"profiled in {got.seconds:.1f} s"
     print(f"profile {got.name} ({got.profile_id}): {p['rows']:,} rows of {got.source}, snapshot {got.snapshot_id}; "

@@ -64,6 +64,8 @@ class DriftConfig:
     categorical_method: Literal["psi", "chi2"] = "psi"  # drift rule for categorical columns (chi2: p < 0.05)
     calibrated_alpha: float = field(default=0.05, metadata={"min": 1e-6, "max": 0.5})  # false discovery rate of the calibrated rule (PSI beyond its own null)
     memory_limit: str = field(default="256MB", metadata={"metavar": "SIZE"})  # DuckDB memory cap; larger inputs spill to a temporary folder
+    engine: Literal["auto", "duckdb", "spark"] = "auto"  # where columns are compared (auto: $MLBENCH_ENGINE, else duckdb)
+    spark_master: str | None = field(default=None, metadata={"metavar": "URL"})  # Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])
     workspace: str | None = workspace_field()
 
 # %% ../nbs/31_drift.ipynb #c007
@@ -380,10 +382,15 @@ def _limit_memory(con, memory_limit: str, spill_dir: str):
 
 def run_drift(reference: str, current: str, *, columns=None, prediction: str | None = None, target: str | None = None,
               time: str | None = None, window: str | None = None, config: DriftConfig | None = None, workspace=None,
-              memory_limit: str = DEFAULT_MEMORY_LIMIT, progress: bool = False) -> dict:
+              memory_limit: str = DEFAULT_MEMORY_LIMIT, progress: bool = False, engine: str | None = None,
+              spark_master: str | None = None) -> dict:
     "The drift readout (the body of the `drift` result); `progress`: bars over columns and windows on stderr"
     config = config or DriftConfig()
     if (time is None) != (window is None): raise InputError("--time and --window go together")
+    from mlbench.engine import engine_name
+    if engine_name(engine) == "spark":
+        return _run_drift_spark(reference, current, columns=columns, prediction=prediction, target=target, time=time, config=config,
+                                workspace=workspace, spark_master=spark_master, progress=progress)
     profile = None
     if is_profile_reference(reference):           # a stored reference profile: the reference is never read again
         from mlbench.profile import load_profile, compare_to_profile
@@ -445,6 +452,35 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                 w = compare(sub, names)
                 windows.append(_window_summary({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
+    return _drift_report(res, left_out, config, performance, windows)
+
+def _run_drift_spark(reference: str, current: str, *, columns, prediction, target, time, config: DriftConfig, workspace,
+                     spark_master, progress: bool) -> dict:
+    "The drift readout on Spark: the reference profiled there (or a stored profile), the current data counted against it"
+    from mlbench.engine import SparkEngine
+    from mlbench.profile import load_profile, compare_to_profile, profile_relation
+    if time: raise InputError("drift per window (--time, --window) is not computed on Spark yet; run it with --engine duckdb")
+    if target: raise InputError("the performance change (--target) is not computed on Spark yet; run it with --engine duckdb")
+    if config.numeric_method == "wasserstein": raise InputError("--numeric-method wasserstein needs values between quantiles, which Spark "
+                                                                "does not bring back; use psi or ks with --engine spark")
+    spark = SparkEngine(spark_master)
+    cur = spark.relation(current, "current data")
+    cur_cols = spark.columns(cur)
+    if prediction and prediction not in cur_cols: raise InputError(f"prediction column {prediction!r} is not in the current data")
+    if is_profile_reference(reference): profile = load_profile(reference, workspace).profile
+    else:
+        ref = spark.relation(reference, "reference data")
+        shared = [c for c in spark.columns(ref) if c in cur_cols]
+        missing = [c for c in columns or [] if c not in shared]
+        if missing: raise InputError(f"column {missing[0]!r} is not in both data sets (shared: {', '.join(shared)})")
+        profile = profile_relation(spark, ref, list(columns) if columns else None, progress=progress)
+    left_out = {c: why for c, why in profile["left_out"].items() if c in cur_cols and c != prediction}
+    cols = list(columns) if columns else [c for c in profile["columns"] if c in cur_cols]
+    res = compare_to_profile(spark, profile, cur, cols, config, progress="drift" if progress else None)
+    return _drift_report(res, left_out, config, None, None)
+
+def _drift_report(res: dict, left_out: dict, config: DriftConfig, performance, windows) -> dict:
+    "The comparison with its severity counts, status, worst windows, thresholds and headline"
     worst = sorted(windows or [], key=lambda w: (-w["major"], -w["share_drifted"], -(w["max_psi"] or 0)))[:3]
     counts = {s: sum(r["severity"] == s for r in res["columns"] if r["psi"] is not None) for s in ("major", "moderate", "none")}
     report = {**res, "left_out": left_out, "severity_counts": counts,
@@ -494,19 +530,25 @@ def check_drift(config: DriftConfig):
     for side in ("reference", "current"):
         source = getattr(config, side)
         if side == "reference" and is_profile_reference(source): continue
-        if is_data_file(source) and not Path(source).is_file(): raise InputError(f"{side} file not found: {source}")
+        if is_data_file(source) and "://" not in str(source) and not Path(source).is_file(): raise InputError(f"{side} file not found: {source}")
+    from mlbench.engine import engine_name, _check_spark_installed
+    if engine_name(config.engine) == "spark": _check_spark_installed()
 
 def compute_drift(config: DriftConfig, progress: bool = False) -> Result:
     "Compare once: the `drift` result"
     body = run_drift(config.reference, config.current, columns=config.columns or None, prediction=config.prediction,
                      target=config.target, time=config.time, window=config.window, config=config, workspace=config.workspace,
-                     memory_limit=config.memory_limit, progress=progress)
-    inputs = {side: describe_input(getattr(config, side), config.workspace) for side in ("reference", "current")
+                     memory_limit=config.memory_limit, progress=progress, engine=config.engine, spark_master=config.spark_master)
+    from mlbench.engine import engine_name, SparkEngine, describe_duckdb
+    spark = engine_name(config.engine) == "spark"
+    described = lambda s: describe_input(s, config.workspace) if not spark or is_data_file(s) else {"spark_source": str(s)}
+    inputs = {side: described(getattr(config, side)) for side in ("reference", "current")
               if not (side == "reference" and is_profile_reference(config.reference))}
     if is_profile_reference(config.reference):
         from mlbench.profile import load_profile
         inputs = {"current": inputs["current"], "reference": load_profile(config.reference, config.workspace).describe()}
-    return Result("drift", body, provenance(inputs=inputs))
+    info = SparkEngine(config.spark_master).describe() if spark else describe_duckdb()
+    return Result("drift", body, provenance(inputs=inputs, engine=info["engine"], engine_info=info))
 
 def drift_verdict(body: dict) -> Verdict:
     "fail on major drift, inconclusive on moderate, else pass; the headline is the reason"

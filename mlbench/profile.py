@@ -21,9 +21,10 @@ from .workspace import Workspace, data_relation, identifier_columns, is_data_fil
 stats = lazy_module("scipy.stats")     # loaded on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['stats', 'PROFILE_KNOTS', 'MAX_CATEGORIES', 'PROFILE_VERSION', 'OTHER', 'CALIBRATION_BINS', 'PROFILES_DDL', 'PREFIX',
-           'numeric_profile', 'categorical_profile', 'ks_bounds', 'profile_relation', 'compare_to_profile',
-           'source_snapshot', 'StoredProfile', 'load_profile', 'list_profiles', 'make_profile']
+__all__ = ['stats', 'PROFILE_KNOTS', 'MAX_CATEGORIES', 'PROFILE_VERSION', 'OTHER', 'CALIBRATION_BINS', 'SPARK_QUANTILE_ACCURACY',
+           'PROFILES_DDL', 'PREFIX', 'numeric_profile', 'categorical_profile', 'ks_bounds', 'profile_relation',
+           'spark_counts_at', 'spark_numeric_profile', 'ks_bounds_from_counts', 'compare_to_profile', 'source_snapshot',
+           'StoredProfile', 'load_profile', 'list_profiles', 'make_profile']
 
 # %% ../nbs/31a_profile.ipynb #p005
 PROFILE_KNOTS = 1000           # order statistics kept per numeric column: KS from a profile within about 1/(2 * PROFILE_KNOTS)
@@ -120,7 +121,9 @@ def profile_relation(
 ) -> dict:
     "The profile of `rel`: the schema, rows, and each column's statistics (see above)"
     if (score is None) != (target is None): raise InputError("--score and --target go together: the reference performance needs both")
-    schema = relation_columns(con, rel)
+    if score and getattr(con, "name", "") == "spark":
+        raise InputError("--score/--target (the reference performance) are not computed on Spark yet; profile them with --engine duckdb")
+    schema = con.columns(rel) if getattr(con, "name", "") == "spark" else relation_columns(con, rel)
     for what, c in (("score", score), ("target", target)):
         if c and c not in schema: raise InputError(f"{what} column {c!r} is not in the data (columns: {', '.join(schema)})")
     left_out = {}
@@ -135,24 +138,83 @@ def profile_relation(
     rows, non_null = _non_null_counts(con, rel, chosen)
     if rows == 0: raise InputError("the data set is empty; nothing to profile")
 
+    spark = getattr(con, "name", "") == "spark"
+    numeric = spark_numeric_profile if spark else numeric_profile
     def one(cursor, col):
         base = {"duckdb_type": schema[col], "count": int(non_null[col]), "nulls": int(rows - non_null[col])}
         if _kind(schema[col]) == "categorical": return base | categorical_profile(cursor, rel, col)
-        return base | (numeric_profile(cursor, rel, col, non_null[col], knots) if non_null[col] else {"type": "numeric"})
+        return base | (numeric(cursor, rel, col, non_null[col], knots) if non_null[col] else {"type": "numeric"})
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {pool.submit(_on_cursor, con.cursor(), one, col): col for col in chosen}
-        done = progress_bar(as_completed(futures), total=len(futures), desc="profile", unit="column", enabled=progress)
-        profiled = {futures[f]: f.result() for f in done}
+    profiled = _per_column(con, one, chosen, "profile" if progress else None)
     return {"profile_version": PROFILE_VERSION, "rows": int(rows), "schema": schema, "knots": knots, "left_out": left_out,
             "columns": {c: profiled[c] for c in chosen},
             "performance": _reference_performance(con, rel, score, target) if score else None}
 
+# %% ../nbs/31a_profile.ipynb #x001
+SPARK_QUANTILE_ACCURACY = 10_000   # percentile_approx's accuracy: the knots' rank error is at most n / this
+
+def _spark_values(engine, rel: str, col: str):
+    "A Spark DataFrame of the non-null values of `col` as doubles, in column x"
+    from pyspark.sql import functions as F
+    return engine.spark.table(rel).select(F.col(f"`{col}`").cast("double").alias("x")).where("x IS NOT NULL")
+
+def spark_counts_at(engine, rel: str, col: str, knots) -> tuple[np.ndarray, np.ndarray]:
+    "Exact counts of values below and at or below each knot (sorted, unique), by a Bucketizer pass and an equality count"
+    from pyspark.ml.feature import Bucketizer
+    from pyspark.sql import functions as F
+    knots = [float(k) for k in knots]
+    values = _spark_values(engine, rel, col)
+    split = Bucketizer(splits=[-np.inf, *knots, np.inf], inputCol="x", outputCol="b", handleInvalid="keep")
+    per_bucket = dict(split.transform(values).groupBy("b").count().collect())          # bucket j + 1: [knot j, knot j + 1)
+    counts = np.array([per_bucket.get(float(b), 0) for b in range(len(knots) + 1)], float)
+    equal = dict(values.where(F.col("x").isin(knots)).groupBy("x").count().collect())
+    below = np.cumsum(counts)[:-1]
+    return below, below + np.array([equal.get(k, 0) for k in knots], float)
+
+def spark_numeric_profile(engine, rel: str, col: str, n: int, knots: int = PROFILE_KNOTS) -> dict:
+    "One numeric column's profile computed by Spark: exact deciles and bins, approximate knots with exact counts, moments"
+    x = f"CAST(`{col}` AS DOUBLE)"
+    deciles = ", ".join(repr(float(p)) for p in np.arange(1, 10) / 10)
+    probs = ", ".join(repr(float(p)) for p in np.linspace(0, 1, knots + 1))
+    got = engine.execute(f"SELECT percentile({x}, array({deciles})), percentile_approx({x}, array({probs}), {SPARK_QUANTILE_ACCURACY}), "
+                         f"min({x}), max({x}), avg({x}), stddev_samp({x}) FROM {rel} WHERE `{col}` IS NOT NULL", dialect="spark").fetchone()
+    edges = np.unique(np.asarray(got[0], float))
+    kv = np.unique(np.r_[got[2], np.asarray(got[1], float), got[3]])
+    below, at_or_below = spark_counts_at(engine, rel, col, kv)
+    le = counts_at_or_below(engine, rel, quote_ident(col), edges)
+    return {"type": "numeric", "edges": edges.tolist(), "bins": np.diff(np.r_[0, le, n]).astype(float).tolist(),
+            "mean": float(got[4]), "sd": float(got[5] or 0.0), "min": float(got[2]), "max": float(got[3]),
+            "knots": kv.tolist(), "below": below.tolist(), "at_or_below": at_or_below.tolist(), "approximate_knots": True}
+
+def ks_bounds_from_counts(knots, ref_below, ref_at, n1: int, cur_below, cur_at, n2: int) -> dict:
+    "Lower and upper bounds on the KS statistic from both sides' exact counts below and at or below the same knots"
+    r_lt, r_le = np.asarray(ref_below, float) / n1, np.asarray(ref_at, float) / n1
+    c_lt, c_le = np.asarray(cur_below, float) / n2, np.asarray(cur_at, float) / n2
+    exact = np.r_[np.abs(r_le - c_le), np.abs(r_lt - c_lt)]               # at each knot and just below it
+    # between knots j and j + 1 each function lies between its value at j and its value just below j + 1; below the
+    # first knot between 0 and its value just below it; above the last between its value there and 1
+    r_lo, r_hi = np.r_[0.0, r_le], np.r_[r_lt, 1.0]
+    c_lo, c_hi = np.r_[0.0, c_le], np.r_[c_lt, 1.0]
+    low = float(exact.max())
+    return {"ks_low": low, "ks_high": float(max(low, np.maximum(r_hi - c_lo, c_hi - r_lo).max()))}
+
 # %% ../nbs/31a_profile.ipynb #p015
+def _numeric_against_spark(engine, cur: str, col: str, p: dict, n1: int, n2: int) -> dict:
+    "A numeric column's row against its profile on Spark: exact bins from counts, KS bounded from both sides' counts at the knots"
+    edges = np.asarray(p["edges"])
+    cc = np.diff(np.r_[0, counts_at_or_below(engine, cur, quote_ident(col), edges), n2]).astype(float)
+    kb = ks_bounds_from_counts(p["knots"], p["below"], p["at_or_below"], n1, *spark_counts_at(engine, cur, col, p["knots"]), n2)
+    ks = (kb["ks_low"] + kb["ks_high"]) / 2
+    row = numeric_row(np.asarray(p["bins"], float), cc, edges, ks_stat=ks, ks_p_value=ks_asymptotic_p(ks, n1, n2), wasserstein=None,
+                      reference_sd=p["sd"], ks_bound=(kb["ks_high"] - kb["ks_low"]) / 2, wasserstein_bound=None)
+    row["flag"] = (row["flag"] + "; " if row["flag"] else "") + "Wasserstein not computed on Spark"
+    return row
+
 def _numeric_against(con, cur: str, col: str, p: dict, n2: int) -> dict:
     "A numeric column's row against its profile `p`: exact bins, KS and Wasserstein from the knots with their bounds"
     n1 = p["count"]
     if n1 == 0 or n2 == 0: return {"flag": "all values null in " + ("reference" if n1 == 0 else "current")}
+    if getattr(con, "name", "") == "spark": return _numeric_against_spark(con, cur, col, p, n1, n2)
     b = _sorted_values(con, cur, quote_ident(col))
     edges = np.asarray(p["edges"])
     cc = np.diff(np.r_[0, np.searchsorted(b, edges, "right"), n2]).astype(float)
@@ -172,6 +234,15 @@ def _categorical_against(con, cur: str, col: str, p: dict) -> dict:
     if p["other"]: row["flag"] = (row.get("flag") or "") + f"{p['folded_categories']:,} rare reference categories compared as one ({OTHER})"
     return row
 
+def _per_column(con, one, columns: list, progress: str | None) -> dict:
+    "Column -> one(cursor, column): on every core with DuckDB (a cursor each); one after another on Spark, which spreads each query"
+    bar = dict(desc=progress or "", unit="column", enabled=progress is not None)
+    if getattr(con, "name", "") == "spark":
+        return {col: one(con, col) for col in progress_bar(columns, total=len(columns), **bar)}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {pool.submit(_on_cursor, con.cursor(), one, col): col for col in columns}
+        return {futures[f]: f.result() for f in progress_bar(as_completed(futures), total=len(futures), **bar)}
+
 def compare_to_profile(
     con, profile: dict,            # a connection, and a profile (`profile_relation`, `load_profile`)
     cur: str,                      # the current data, a relation on `con`
@@ -180,7 +251,7 @@ def compare_to_profile(
 ) -> dict:
     "Per-column drift statistics of `cur` against a stored reference profile, in the shape of `drift.compare_relations`"
     config = config or DriftConfig()
-    rtypes, ctypes = profile["schema"], relation_columns(con, cur)
+    rtypes, ctypes = profile["schema"], (con.columns(cur) if getattr(con, "name", "") == "spark" else relation_columns(con, cur))
     shared = [c for c in profile["columns"] if c in ctypes]
     if columns:
         missing = [c for c in columns if c not in shared]
@@ -202,10 +273,7 @@ def compare_to_profile(
         return with_drift_rule(row, kinds[0], config)
 
     compared = [c for c in shared if _kind(rtypes[c]) is not None]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {pool.submit(_on_cursor, con.cursor(), one, col): col for col in compared}
-        done = progress_bar(as_completed(futures), total=len(futures), desc=progress or "", unit="column", enabled=progress is not None)
-        stats_of = {futures[f]: f.result() for f in done}
+    stats_of = _per_column(con, one, compared, progress)
     out = [{"name": col, "type": _kind(rtypes[col]), "null_share_reference": 1 - profile["columns"][col]["count"] / profile["rows"],
             "null_share_current": 1 - nn_cur[col] / rows_cur, **stats_of[col]} for col in compared]
     return finish_comparison(out, config, rtypes, ctypes)
@@ -278,6 +346,8 @@ def make_profile(
     knots: int = PROFILE_KNOTS,
     force: bool = False,           # recompute even when this snapshot was profiled with these options
     workspace=None, memory_limit: str = "1GB", progress: bool = False,
+    engine: str | None = None,     # duckdb or spark (`mlbench.engine`); None: $MLBENCH_ENGINE or duckdb
+    spark_master: str | None = None,
 ) -> StoredProfile:
     "Profile `source` once per data snapshot and store the profile in the workspace (or reuse the stored one)"
     from pathlib import Path
@@ -285,8 +355,13 @@ def make_profile(
     if (score is None) != (target is None): raise InputError("--score and --target go together: the reference performance needs both")
     name = name or (Path(str(source)).stem if is_data_file(source) else str(source))
     if not name.strip(): raise InputError("--name is empty; give the profile a name")
-    snapshot = source_snapshot(source, workspace)
-    options = {"columns": list(columns or []), "score": score, "target": target, "knots": knots, "profile_version": PROFILE_VERSION}
+    from mlbench.engine import engine_name, SparkEngine
+    spark = engine_name(engine) == "spark"
+    if spark and not (is_data_file(source) and "://" not in str(source)):   # a metastore table or a lake path: no content hash here
+        snapshot = "spark_" + hashlib.sha256(f"{source} {utc_now()}".encode()).hexdigest()[:16]
+    else: snapshot = source_snapshot(source, workspace)
+    options = {"columns": list(columns or []), "score": score, "target": target, "knots": knots, "profile_version": PROFILE_VERSION,
+               **({"engine": "spark"} if spark else {})}
     pid = "prof_" + hashlib.sha256(dumps_json({"snapshot": snapshot, **options}).encode()).hexdigest()[:16]
     with recorded_run("profile", {"source": str(source), "name": name, **options}, workspace) as run:
         run["snapshot_id"] = snapshot
@@ -301,10 +376,14 @@ def make_profile(
                 return stored
         start = time.perf_counter()
         say(f"profile: {source} (snapshot {snapshot})", progress)
-        with tempfile.TemporaryDirectory(prefix="mlbench-profile-") as spill, duckdb.connect() as con:
-            _limit_memory(con, memory_limit, spill)
-            body = profile_relation(con, data_relation(con, source, workspace), columns, score=score, target=target, knots=knots,
-                                    progress=progress)
+        if spark:
+            engine_ = SparkEngine(spark_master)
+            body = profile_relation(engine_, engine_.relation(source), columns, score=score, target=target, knots=knots, progress=progress)
+        else:
+            with tempfile.TemporaryDirectory(prefix="mlbench-profile-") as spill, duckdb.connect() as con:
+                _limit_memory(con, memory_limit, spill)
+                body = profile_relation(con, data_relation(con, source, workspace), columns, score=score, target=target, knots=knots,
+                                        progress=progress)
         stored = StoredProfile(pid, name, str(source), snapshot, utc_now(), time.perf_counter() - start, body)
         with Workspace(workspace) as ws, ws.transaction():
             ws.con.execute("DELETE FROM mlbench_meta.profiles WHERE profile_id = ?", [pid])

@@ -171,7 +171,7 @@ def command_line(
     return shlex.join(parts)
 
 # %% ../nbs/05_protocol.ipynb #c018
-PROVENANCE_KEYS = ("created_at", "command", "code_version", "packages", "seed", "engine", "model", "model_sha256",
+PROVENANCE_KEYS = ("created_at", "command", "code_version", "packages", "seed", "engine", "engine_info", "model", "model_sha256",
                    "data_snapshot", "inputs", "renderer")
 
 def describe_input(
@@ -196,6 +196,7 @@ def provenance(
     model_sha256: str | None = None,# the model artifact's hash
     seed: int | None = None,        # the seed the computation used
     engine: str = "duckdb",         # where it was computed
+    engine_info: dict | None = None,# the engine's version and master (`mlbench.engine`); None: DuckDB here
     command: str | None = None,     # the command line that re-runs it
     created_at: str | None = None,  # ISO time; None: now
 ) -> dict:
@@ -203,7 +204,7 @@ def provenance(
     inputs = {k: v for k, v in (inputs or {}).items() if v}
     first = next(iter(inputs.values()), {})
     return {"created_at": created_at or utc_now(), "command": command, "code_version": code_version(),
-            "packages": package_versions(), "seed": seed, "engine": engine, "model": model, "model_sha256": model_sha256,
+            "packages": package_versions(), "seed": seed, "engine": engine, "engine_info": engine_info, "model": model, "model_sha256": model_sha256,
             "data_snapshot": first.get("snapshot_id") or first.get("sha256"), "inputs": inputs, "renderer": None}
 
 def input_name(

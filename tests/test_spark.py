@@ -1,0 +1,89 @@
+"""The same readouts on Apache Spark (local[2]): equal to DuckDB's where DuckDB is exact, within the stated bound where not.
+
+One Spark session serves the whole module (starting one costs seconds). Skipped by nothing: `make test` installs
+pyspark and Java (the Makefile), and a machine without them fails here, as CI should."""
+import math, os
+
+import pytest
+
+from conftest import run_mlbench, problem_lines
+from mlbench.demo_data import simulate_experiment, make_churn, simulate_current
+from mlbench.pipeline import demo_file
+import mlbench
+
+
+def close(a, b, rel=1e-9):
+    "Equal to 1e-9 relative (absolute near zero); None and NaN equal themselves"
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)): return a == b or (a != a and b != b)
+    return abs(a - b) <= rel * max(abs(a), abs(b), 1e-300) or abs(a - b) < 1e-12
+
+
+def numbers(obj, path=""):
+    "Every number in a JSON-like value, by its path"
+    if isinstance(obj, dict): return {k: v for key, val in obj.items() for k, v in numbers(val, f"{path}.{key}").items()}
+    if isinstance(obj, list): return {k: v for i, val in enumerate(obj) for k, v in numbers(val, f"{path}[{i}]").items()}
+    return {path: obj} if isinstance(obj, (int, float)) and not isinstance(obj, bool) else {}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("spark")
+    events = simulate_experiment(20_000, seed=3)
+    events["platform"] = events.user_id.map(lambda u: ("ios", "web", "android")[sum(map(ord, str(u))) % 3])   # one per unit
+    events.to_parquet(d/"events.parquet")
+    ref = make_churn(20_000, seed=5)
+    ref.to_parquet(d/"ref.parquet")
+    simulate_current(ref, seed=6).head(6_000).to_parquet(d/"cur.parquet")
+    return d
+
+
+def test_ab_on_spark_equals_duckdb(data):
+    opts = dict(data=str(data/"events.parquet"), unit="user_id", variant="variant", control="control",
+                metrics=str(demo_file("demo_metrics.yml")), time="ts", segments=["platform"], workspace=str(data/"none.duckdb"))
+    duck, spark = mlbench.ab(**opts, engine="duckdb"), mlbench.ab(**opts, engine="spark")
+    assert spark.provenance["engine"] == "spark" and spark.provenance["engine_info"]["master"] == "local[2]"
+    assert duck.provenance["engine"] == "duckdb"
+    a, b = numbers(duck.body), numbers(spark.body)
+    assert a.keys() == b.keys() and len(a) > 100
+    wrong = [(k, a[k], b[k]) for k in a if not close(a[k], b[k])]
+    assert not wrong, wrong[:5]
+    assert duck.body["decision"] == spark.body["decision"] and duck.body["srm"] == spark.body["srm"]
+
+
+def test_drift_and_profile_on_spark(data, tmp_path):
+    opts = dict(reference=str(data/"ref.parquet"), current=str(data/"cur.parquet"), workspace=str(tmp_path/"ws.duckdb"))
+    duck, spark = mlbench.drift(**opts, engine="duckdb"), mlbench.drift(**opts, engine="spark")
+    d, s = ({r["name"]: r for r in res.body["columns"]} for res in (duck, spark))
+    assert d.keys() == s.keys() and len(d) > 5
+    for name, a in d.items():
+        b = s[name]
+        for key in ("psi", "js_distance", "chi2_p_value", "null_share_reference", "null_share_current", "psi_null_p_value"):
+            assert close(a[key], b[key]), (name, key, a[key], b[key])
+        same_bins = {k: v for k, v in a["bins"].items() if k != "edges"} == {k: v for k, v in b["bins"].items() if k != "edges"}
+        assert same_bins and all(close(x, y, 1e-12) for x, y in zip(a["bins"].get("edges", []), b["bins"].get("edges", [])))  # Spark's percentile: the last bit may differ
+        assert a["new_categories"] == b["new_categories"] and a["calibrated_drift"] == b["calibrated_drift"]
+        if a["type"] == "numeric" and a["ks_stat"] is not None:            # KS from counts at the knots: within its bound
+            assert abs(a["ks_stat"] - b["ks_stat"]) <= b["ks_bound"] + 1e-12, (name, a["ks_stat"], b["ks_stat"], b["ks_bound"])
+            assert b["wasserstein"] is None and "Wasserstein not computed on Spark" in b["flag"]
+    assert spark.body["status"] == duck.body["status"] and spark.provenance["engine"] == "spark"
+    # a profile made on Spark, stored, then used by DuckDB: the same exact numbers
+    made = run_mlbench("profile", "--data", data/"ref.parquet", "--name", "ref_spark", "--engine", "spark", "--workspace", tmp_path/"ws.duckdb", "--quiet")
+    assert made.returncode == 0, made.stderr
+    again = mlbench.drift(reference="profile:ref_spark", current=str(data/"cur.parquet"), workspace=str(tmp_path/"ws.duckdb"))
+    for r in again.body["columns"]:
+        assert close(r["psi"], d[r["name"]]["psi"]) and r["bins"]["reference"] == d[r["name"]]["bins"]["reference"]
+        if r["type"] == "numeric" and r["ks_stat"] is not None: assert abs(r["ks_stat"] - d[r["name"]]["ks_stat"]) <= r["ks_bound"] + 1e-12
+
+
+def test_spark_refusals_are_one_line(data, tmp_path):
+    base = ["ab", "--data", data/"events.parquet", "--unit", "user_id", "--variant", "variant", "--control", "control",
+            "--metrics", demo_file("demo_metrics.yml"), "--engine", "spark", "--out", tmp_path/"r", "--quiet"]
+    env = {"PATH": "/nonexistent-bin", "JAVA_HOME": ""}
+    proc = run_mlbench(*base, env={**{k: v for k, v in os.environ.items() if k != "JAVA_HOME"}, **env})
+    assert proc.returncode == 2 and len(problem_lines(proc.stderr)) == 1 and "needs a Java runtime" in proc.stderr, proc.stderr
+    proc = run_mlbench(*base, "--spark-master", "spark://192.0.2.1:7077", env={"MLBENCH_SPARK_TIMEOUT": "5"}, timeout=120)
+    assert proc.returncode == 2 and "Spark at spark://192.0.2.1:7077" in proc.stderr and len(problem_lines(proc.stderr)) == 1, proc.stderr
+    drift = run_mlbench("drift", "--reference", data/"ref.parquet", "--current", data/"cur.parquet", "--engine", "spark", "--time", "signup_at",
+                        "--window", "1w", "--out", tmp_path/"d", "--quiet")
+    assert drift.returncode == 2 and "not computed on Spark yet" in drift.stderr, drift.stderr
+    assert not (tmp_path/"r").exists() and not (tmp_path/"d").exists()
