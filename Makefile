@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup browser demo test sync-check lint nbtest pytest export bench bench-evidently clean lab docs test-quarto
+.PHONY: help setup browser java demo test sync-check lint nbtest pytest export bench bench-evidently clean lab docs test-quarto
 
 help:
 	@echo "make demo    set up .venv and run 'mlbench demo' (data -> model -> reports/index.html)"
@@ -22,7 +22,7 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,spark]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -36,6 +36,16 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null; \
 	fi
 	@"$(CHROMIUM)" --version
+
+# Java 17 for the Spark engine (Debian's headless JRE), when no java is on PATH: Spark runs in local mode in the tests.
+java:
+	@if ! command -v java >/dev/null; then \
+	  echo "installing Debian openjdk-17-jre-headless for the Spark engine's tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	  $$SUDO mkdir -p /usr/share/man/man1 && $$SUDO apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q openjdk-17-jre-headless >/dev/null; \
+	fi
+	@java -version 2>&1 | head -1
 
 # JupyterLab on the project's environment, with its kernel registered in .venv (as root, JupyterLab needs --allow-root).
 LAB_PORT ?= 8888
@@ -72,10 +82,10 @@ sync-check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check mlbench tests bench
 
-nbtest: $(STAMP)
+nbtest: $(STAMP) java
 	cd nbs && ../$(BIN)/nbdev-test --n-workers 2 --timing
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser java
 	$(BIN)/pytest -q tests
 
 test: sync-check lint nbtest pytest
