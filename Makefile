@@ -107,6 +107,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_tasks.py
 	$(BIN)/python bench/bench_monitor.py
 	$(BIN)/python bench/bench_profile.py
+	$(BIN)/python bench/bench_spark.py
 
 # Evidently 0.7 imports only with pandas < 3 and plotly < 6, which mlbench does not use: it gets a venv of its own.
 EVIDENTLY_VENV := .venv-evidently
