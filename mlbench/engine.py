@@ -113,16 +113,19 @@ def duckdb_type(spark_type: str) -> str:
     return _SPARK_TYPES.get(t, t.upper())
 
 class SparkCursor:
-    "A query's result on Spark, read as a DuckDB cursor is"
-    def __init__(self, frame): self.frame = frame
-    def fetchall(self) -> list: return [tuple(r) for r in self.frame.collect()]
+    "A query's result on Spark, read as a DuckDB cursor is; what the query cached is released once it is read"
+    def __init__(self, frame, cached=()): self.frame, self.cached = frame, list(cached)
+    def _rows(self, limit: int | None = None) -> list:
+        try: return [tuple(r) for r in (self.frame.limit(limit) if limit else self.frame).collect()]
+        finally:
+            for f in self.cached: f.unpersist()
+    def fetchall(self) -> list: return self._rows()
     def fetchone(self):
-        rows = self.frame.limit(1).collect()
-        return tuple(rows[0]) if rows else None
+        rows = self._rows(1)
+        return rows[0] if rows else None
     def df(self):
         import pandas as pd
-        rows = self.frame.collect()
-        return pd.DataFrame([tuple(r) for r in rows], columns=self.frame.columns)
+        return pd.DataFrame(self._rows(), columns=self.frame.columns)
 
 class SparkEngine:
     "Aggregations on Apache Spark: DuckDB SQL transpiled (`spark_sql`), sources as temporary views"
@@ -153,8 +156,23 @@ class SparkEngine:
         return {f.name: duckdb_type(f.dataType.simpleString()) for f in self.spark.table(rel).schema.fields}
 
     def execute(self, sql: str, dialect: str = "duckdb") -> SparkCursor:
-        "Run mlbench's DuckDB SQL (transpiled), or Spark SQL as it is with `dialect='spark'`"
-        return SparkCursor(self.spark.sql(spark_sql(sql) if dialect == "duckdb" else sql))
+        "Run mlbench's DuckDB SQL (transpiled), or Spark SQL as it is with `dialect='spark'`. A CTE marked MATERIALIZED is "
+        "computed once and cached, as DuckDB does (Spark would compute it again for each reference: each UNION branch)"
+        if dialect != "duckdb": return SparkCursor(self.spark.sql(sql))
+        from sqlglot import exp
+        tree, cached, views = sqlglot.parse_one(sql, read="duckdb"), [], {}
+        for cte in list(tree.find_all(exp.CTE)):
+            if not cte.args.get("materialized"): continue
+            name = f"mlbench_cte_{next(self._views)}"
+            frame = self.spark.sql(cte.this.sql(dialect="spark")).persist()
+            frame.count()                                    # computed and cached now, once
+            frame.createOrReplaceTempView(name)
+            cached.append(frame); views[cte.alias] = name
+            cte.pop()
+        for table in tree.find_all(exp.Table):
+            if table.name in views and not table.db: table.set("this", exp.to_identifier(views[table.name]))
+        if tree.args.get("with") is not None and not tree.args["with"].expressions: tree.set("with", None)
+        return SparkCursor(self.spark.sql(spark_sql(tree.sql(dialect="duckdb"))), cached)
 
     def describe(self) -> dict:
         "What provenance records of the engine"

@@ -159,31 +159,51 @@ def _spark_values(engine, rel: str, col: str):
     return engine.spark.table(rel).select(F.col(f"`{col}`").cast("double").alias("x")).where("x IS NOT NULL")
 
 def spark_counts_at(engine, rel: str, col: str, knots) -> tuple[np.ndarray, np.ndarray]:
-    "Exact counts of values below and at or below each knot (sorted, unique), by a Bucketizer pass and an equality count"
+    "Exact counts of values below and at or below each knot (sorted, unique, finite), in one pass: each value's number of "
+    "knots at or below it and strictly below it (two Bucketizers, the second at the next double up), counted together"
     from pyspark.ml.feature import Bucketizer
-    from pyspark.sql import functions as F
-    knots = [float(k) for k in knots]
+    k = np.asarray(knots, float)
     values = _spark_values(engine, rel, col)
-    split = Bucketizer(splits=[-np.inf, *knots, np.inf], inputCol="x", outputCol="b", handleInvalid="keep")
-    per_bucket = dict(split.transform(values).groupBy("b").count().collect())          # bucket j + 1: [knot j, knot j + 1)
-    counts = np.array([per_bucket.get(float(b), 0) for b in range(len(knots) + 1)], float)
-    equal = dict(values.where(F.col("x").isin(knots)).groupBy("x").count().collect())
-    below = np.cumsum(counts)[:-1]
-    return below, below + np.array([equal.get(k, 0) for k in knots], float)
+    at_or_below = Bucketizer(splits=[-np.inf, *k, np.inf], inputCol="x", outputCol="b1", handleInvalid="keep")
+    strictly = Bucketizer(splits=[-np.inf, *np.nextafter(k, np.inf), np.inf], inputCol="x", outputCol="b2", handleInvalid="keep")
+    rows = strictly.transform(at_or_below.transform(values)).groupBy("b1", "b2").count().collect()
+    c1, c2 = np.zeros(len(k) + 2), np.zeros(len(k) + 2)          # the last slot: NaN, above every knot
+    for b1, b2, n in rows: c1[int(b1)] += n; c2[int(b2)] += n
+    # a value is below knot j when fewer than j + 1 knots are at or below it; at or below it when fewer than j + 1 are below it
+    return np.cumsum(c1)[:len(k)], np.cumsum(c2)[:len(k)]
+
+def _order_statistics(engine, rel: str, col: str, ranks, knots, below, at_or_below) -> dict:
+    "The exact values at 0-based `ranks`, from the knots' exact counts: a rank held by a knot is that knot; the others lie "
+    "strictly between two knots, whose few values (about n / 1000 each) are fetched and sorted here"
+    k, lt, le = np.asarray(knots, float), np.asarray(below), np.asarray(at_or_below)
+    value_at, gaps = {}, {}
+    for r in ranks:
+        j = int(np.searchsorted(le, r, "right"))              # the first knot with more than r values at or below it
+        if lt[j] <= r: value_at[r] = float(k[j])               # rank r is a copy of knot j
+        else: gaps.setdefault(j - 1, []).append(r)            # strictly between knot j - 1 and knot j
+    if gaps:
+        x = f"CAST(`{col}` AS DOUBLE)"
+        where = " OR ".join(f"({x} > {float(k[j])!r} AND {x} < {float(k[j + 1])!r})" for j in gaps)
+        got = np.array([r[0] for r in engine.execute(f"SELECT {x} FROM {rel} WHERE {where}", dialect="spark").fetchall()], float)
+        for j, rs in gaps.items():
+            inside = np.sort(got[(got > k[j]) & (got < k[j + 1])])
+            for r in rs: value_at[r] = float(inside[r - int(le[j])])
+    return value_at
 
 def spark_numeric_profile(engine, rel: str, col: str, n: int, knots: int = PROFILE_KNOTS) -> dict:
     "One numeric column's profile computed by Spark: exact deciles and bins, approximate knots with exact counts, moments"
     x = f"CAST(`{col}` AS DOUBLE)"
-    deciles = ", ".join(repr(float(p)) for p in np.arange(1, 10) / 10)
     probs = ", ".join(repr(float(p)) for p in np.linspace(0, 1, knots + 1))
-    got = engine.execute(f"SELECT percentile({x}, array({deciles})), percentile_approx({x}, array({probs}), {SPARK_QUANTILE_ACCURACY}), "
-                         f"min({x}), max({x}), avg({x}), stddev_samp({x}) FROM {rel} WHERE `{col}` IS NOT NULL", dialect="spark").fetchone()
-    edges = np.unique(np.asarray(got[0], float))
-    kv = np.unique(np.r_[got[2], np.asarray(got[1], float), got[3]])
+    got = engine.execute(f"SELECT percentile_approx({x}, array({probs}), {SPARK_QUANTILE_ACCURACY}), min({x}), max({x}), avg({x}), "
+                         f"stddev_samp({x}) FROM {rel} WHERE `{col}` IS NOT NULL", dialect="spark").fetchone()
+    kv = np.unique(np.r_[got[1], np.asarray(got[0], float), got[2]])
+    kv = kv[np.isfinite(kv)]
     below, at_or_below = spark_counts_at(engine, rel, col, kv)
+    lo, hi, _ = _decile_ranks(n)                               # the deciles exactly as numpy (and the DuckDB path) define them
+    edges = np.unique(deciles_from_ranks(_order_statistics(engine, rel, col, sorted(set(lo) | set(hi)), kv, below, at_or_below), n))
     le = counts_at_or_below(engine, rel, quote_ident(col), edges)
     return {"type": "numeric", "edges": edges.tolist(), "bins": np.diff(np.r_[0, le, n]).astype(float).tolist(),
-            "mean": float(got[4]), "sd": float(got[5] or 0.0), "min": float(got[2]), "max": float(got[3]),
+            "mean": float(got[3]), "sd": float(got[4] or 0.0), "min": float(got[1]), "max": float(got[2]),
             "knots": kv.tolist(), "below": below.tolist(), "at_or_below": at_or_below.tolist(), "approximate_knots": True}
 
 def ks_bounds_from_counts(knots, ref_below, ref_at, n1: int, cur_below, cur_at, n2: int) -> dict:
