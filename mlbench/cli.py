@@ -183,6 +183,9 @@ def _add_score(p):
     p.add_argument("--explain", type=_int_in(0, 1000), default=0, metavar="K",
                    help="add each row's K largest contributions (TreeSHAP for XGBoost) as explain_i_feature/value (default: 0)")
     p.add_argument("--chunk-rows", type=_int_in(1, 10**8), default=100_000, metavar="N", help="rows per chunk (default: 100000)")
+    p.add_argument("--engine", choices=["auto", "duckdb", "spark"], default="auto",
+                   help="where the rows are scored (auto: $MLBENCH_ENGINE, else duckdb); spark: a Spark table or Parquet path, scored in Spark")
+    p.add_argument("--spark-master", default=None, metavar="URL", help="Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _workspace_arg(p)
 
@@ -370,7 +373,7 @@ def _run_train(args) -> int:
 def _run_score(args) -> int:
     from mlbench.score import score
     res = score(args.model, args.data, args.out, workspace=args.workspace, score_column=args.score_column, explain=args.explain,
-                chunk_rows=args.chunk_rows, progress=not args.quiet)
+                chunk_rows=args.chunk_rows, progress=not args.quiet, engine=args.engine, spark_master=args.spark_master)
     print(f"scored {res.rows:,} rows of {args.data} with {res.model} (sha256 {res.model_sha256[:12]}) in {res.seconds:.1f} s")
     print(f"wrote {res.out}" + (f" (snapshot {res.snapshot_id})" if res.snapshot_id else "")
           + f": input columns, {', '.join(res.score_columns or [res.score_column])}, mlbench_model, mlbench_model_sha256, mlbench_scored_at"

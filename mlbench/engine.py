@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/engine.html.md"""
 
 # %% ../nbs/08_engine.ipynb #g002
 from __future__ import annotations
-import itertools, os, shutil, threading
+import itertools, os, shutil, sys, threading
 from pathlib import Path
 
 from .core import InputError, lazy_module
@@ -76,7 +76,8 @@ def spark_session(master: str | None = None, timeout: float | None = None):
         try:
             from pyspark.sql import SparkSession
             b = SparkSession.builder.appName("mlbench")
-            if not remote:    # the driver's JVM options go on spark-submit's line (client mode), before the JVM starts
+            if not remote:    # Python workers run this interpreter (mlbench, pyarrow); the driver's JVM options go on spark-submit's line
+                os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
                 os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"--driver-java-options -Dlog4j2.configurationFile={_quiet_log_config()} pyspark-shell")
             b = b.remote(remote) if remote else (b.master(where).config("spark.ui.enabled", "false")
                                                 .config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "8"))
@@ -155,12 +156,20 @@ class SparkEngine:
         "Column name -> type (DuckDB's names) of a view"
         return {f.name: duckdb_type(f.dataType.simpleString()) for f in self.spark.table(rel).schema.fields}
 
-    def execute(self, sql: str, dialect: str = "duckdb") -> SparkCursor:
+    def execute(self, sql: str, params=None, dialect: str = "duckdb") -> SparkCursor:
         "Run mlbench's DuckDB SQL (transpiled), or Spark SQL as it is with `dialect='spark'`. A CTE marked MATERIALIZED is "
         "computed once and cached, as DuckDB does (Spark would compute it again for each reference: each UNION branch)"
-        if dialect != "duckdb": return SparkCursor(self.spark.sql(sql))
+        if dialect != "duckdb": return SparkCursor(self.spark.sql(sql, **({"args": list(params)} if params else {})))
         from sqlglot import exp
         tree, cached, views = sqlglot.parse_one(sql, read="duckdb"), [], {}
+        # positional ? parameters are bound by Spark, never formatted in; Spark binds literals only, so a list becomes
+        # array(?, ?, ...) of its items
+        flat = []
+        for holder, value in zip(list(tree.find_all(exp.Placeholder, bfs=False)), params or []):
+            if isinstance(value, (list, tuple)):
+                holder.replace(exp.Array(expressions=[exp.Placeholder() for _ in value])); flat += list(value)
+            else: flat.append(value)
+        args = {"args": flat} if flat else {}
         for cte in list(tree.find_all(exp.CTE)):
             if not cte.args.get("materialized"): continue
             name = f"mlbench_cte_{next(self._views)}"
@@ -172,7 +181,7 @@ class SparkEngine:
         for table in tree.find_all(exp.Table):
             if table.name in views and not table.db: table.set("this", exp.to_identifier(views[table.name]))
         if tree.args.get("with") is not None and not tree.args["with"].expressions: tree.set("with", None)
-        return SparkCursor(self.spark.sql(spark_sql(tree.sql(dialect="duckdb"))), cached)
+        return SparkCursor(self.spark.sql(spark_sql(tree.sql(dialect="duckdb")), **args), cached)
 
     def describe(self) -> dict:
         "What provenance records of the engine"

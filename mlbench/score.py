@@ -14,14 +14,14 @@ import duckdb
 import numpy as np
 
 from .core import InputError, atomic_path, utc_now, progress_bar, lazy_module
-from .workspace import Workspace, data_relation, relation_columns, workspace_path
+from .workspace import Workspace, data_relation, relation_columns, workspace_path, is_data_file
 from .registry import get_model, load_model, ModelRecord
 from .protocol import describe_input
 pd = lazy_module("pandas")
 
 # %% auto #0
 __all__ = ['pd', 'CHUNK_ROWS', 'PROVENANCE_COLUMNS', 'ScoreResult', 'output_columns', 'contributions', 'scored_file_meta',
-           'score']
+           'score', 'score_on_spark']
 
 # %% ../nbs/07_score.ipynb #s005
 CHUNK_ROWS = 100_000
@@ -75,8 +75,11 @@ def contributions(model, frame, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 # %% ../nbs/07_score.ipynb #x002
 def scored_file_meta(path) -> dict:
-    "What `mlbench score` wrote into a Parquet file's metadata (task, target, score columns, classes, group); {} for other files"
+    "What `mlbench score` wrote into a Parquet file's metadata (task, target, score columns, classes, group), or beside it "
+    "(FILE.mlbench.json, when Spark wrote the file); {} for other files"
     if Path(path).suffix.lower() != ".parquet": return {}
+    beside = Path(f"{path}.mlbench.json")
+    if beside.is_file(): return json.loads(beside.read_text())
     import pyarrow.parquet as pq
     try: raw = (pq.read_schema(path).metadata or {}).get(b"mlbench")
     except Exception: return {}            # not readable as Parquet: the read below says so in one line
@@ -92,8 +95,14 @@ def score(
     explain: int = 0,               # add each row's largest contributions (0: none)
     chunk_rows: int = CHUNK_ROWS,   # rows per chunk: memory grows with this, not with the input
     progress: bool = False,         # a bar over chunks (a line per start and end outside a terminal)
+    engine: str | None = None,      # duckdb, or spark: the rows scored where they live (`score_on_spark`); None: $MLBENCH_ENGINE
+    spark_master: str | None = None,
 ) -> ScoreResult:
     "Score every row of `data` with a registered model, in chunks, and write the scores with their provenance, atomically"
+    from mlbench.engine import engine_name
+    if engine_name(engine) == "spark":
+        if explain: raise InputError("--explain is not computed on Spark yet; score with --engine duckdb to add contributions")
+        return score_on_spark(model, data, out, workspace=workspace, score_column=score_column, spark_master=spark_master, progress=progress)
     start, kind = time.monotonic(), _output_kind(out)
     if chunk_rows < 1: raise InputError(f"--chunk-rows {chunk_rows}: give at least 1 (100000 is usual)")
     ws_path = workspace_path(workspace)
@@ -172,3 +181,69 @@ def _write_scores(con, rel, m, record: ModelRecord, dest: Path, meta: dict, scor
             if writer is not None: writer.close()
             bar.close()
     return rows
+
+# %% ../nbs/07_score.ipynb #x004
+def _spark_scorer(raw: bytes, spec: dict, columns: list, stamp: tuple):
+    "What each Spark task runs on its batches of rows (pandas): the booster rebuilt from its bytes once per task"
+    def run(batches):
+        import xgboost as xgb
+        from mlbench.registry import XGBoostModel, FeatureSpec
+        booster = xgb.Booster()
+        booster.load_model(bytearray(raw))
+        model = XGBoostModel(booster, FeatureSpec(**spec))
+        for frame in batches:
+            predicted = model.predict(frame)
+            if model.spec.task == "multiclass":
+                for i, name in enumerate(columns[:-1]): frame[name] = predicted[:, i]
+                frame[columns[-1]] = np.asarray(model.spec.classes, dtype=object)[predicted.argmax(axis=1)]
+            else: frame[columns[0]] = predicted
+            for name, value in zip(PROVENANCE_COLUMNS, stamp): frame[name] = value
+            yield frame
+    return run
+
+def score_on_spark(model: str, data: str, out: str, *, workspace=None, score_column: str = "score", spark_master: str | None = None,
+                   progress: bool = False) -> ScoreResult:
+    "Score `data` (a Spark table, a Parquet path, or a file) in Spark with a registered XGBoost model; write a Parquet file, folder or table"
+    from mlbench.engine import SparkEngine
+    from pyspark.sql.types import StructType, StructField, DoubleType, StringType
+    start = time.monotonic()
+    ws_path = workspace_path(workspace)
+    if not ws_path.exists(): raise InputError(f"workspace {ws_path} does not exist; train and register a model first")
+    with Workspace(ws_path, read_only=True) as ws:
+        record = get_model(ws, model)
+        m = load_model(ws, record)                      # checks the artifact's sha256
+    if m.kind != "xgboost": raise InputError(f"{record.ref} is a {m.kind} model; on Spark mlbench scores XGBoost models (score it with --engine duckdb)")
+    remote, table = "://" in str(out), not str(out).lower().endswith(".parquet") and "/" not in str(out)
+    spark = SparkEngine(spark_master)
+    rel = spark.relation(data, "data")
+    columns = spark.columns(rel)
+    missing = [c for c in m.spec.columns if c not in columns]
+    if missing: raise InputError(f"{data} lacks the model's feature columns {missing}; score data with {record.ref}'s training schema")
+    added = output_columns(m.spec, score_column)
+    clash = [c for c in [*added, *PROVENANCE_COLUMNS] if c in columns]
+    if clash: raise InputError(f"{data} already has column(s) {clash}; choose another --score-column, or drop them")
+    scored_at = utc_now()
+    frame = spark.spark.table(rel)
+    types = [DoubleType()] * len(added) if m.spec.task != "multiclass" else [DoubleType()] * (len(added) - 1) + [StringType()]
+    schema = StructType(frame.schema.fields + [StructField(n, t) for n, t in zip(added, types)]
+                        + [StructField(n, StringType()) for n in PROVENANCE_COLUMNS])
+    scored = frame.mapInPandas(_spark_scorer(bytes(m.booster.save_raw("ubj")), asdict(m.spec), added,
+                                             (record.ref, record.artifact_sha256, scored_at)), schema)
+    identity = describe_input(data, ws_path) if is_data_file(data) and "://" not in str(data) else {"spark_source": str(data)}
+    meta = {"model": record.ref, "model_sha256": record.artifact_sha256, "scored_at": scored_at, "input": identity,
+            "score_column": score_column, "task": m.spec.task, "target": m.spec.target, "positive": m.spec.positive,
+            "classes": m.spec.classes, "group": m.spec.group, "score_columns": added, "engine": spark.describe()}
+    if table: scored.write.mode("overwrite").saveAsTable(str(out)); rows = spark.spark.table(str(out)).count()
+    elif remote: scored.write.mode("overwrite").parquet(str(out)); rows = spark.spark.read.parquet(str(out)).count()
+    else:                                               # one local file: written in a folder beside it, moved when complete
+        dest = Path(out).resolve()
+        folder = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+        try:
+            scored.coalesce(1).write.mode("overwrite").parquet(str(folder/"out"))
+            (part,) = list((folder/"out").glob("part-*.parquet"))
+            rows = spark.spark.read.parquet(str(part)).count()
+            with atomic_path(Path(f"{dest}.mlbench.json")) as tmp: tmp.write_text(json.dumps(meta))
+            part.replace(dest)
+        finally: shutil.rmtree(folder, ignore_errors=True)
+    return ScoreResult(str(out) if (table or remote) else str(Path(out).resolve()), rows, record.ref, record.artifact_sha256, scored_at,
+                       identity, score_column, 0, time.monotonic() - start, None, added)

@@ -10,13 +10,14 @@ import datetime as dt
 import math, re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import yaml
 
 from .core import InputError, parse_yaml, parse_duration, atomic_write_text, read_text_file, yaml_number
 from .protocol import Result, ReportKind, Verdict, Heading, provenance, describe_input, register, workspace_field, input_name
-from .workspace import data_relation, relation_columns, quote_ident, column_kind, identifier_columns
+from .workspace import data_relation, relation_columns, quote_ident, column_kind, identifier_columns, is_data_file
 from .core import lazy_module
 pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
@@ -107,7 +108,7 @@ def _rows_check(con, rel, check: str, column, where: str, expected, params=()) -
 
 def _auc(con, rel, x: str, y: str):
     "ROC AUC of numeric column x against 0/1 column y, by midranks in SQL"
-    n1, n0, s = con.execute(f"""WITH r AS (SELECT {y} AS y, rank() OVER (ORDER BY {x}) + (count(*) OVER (PARTITION BY {x}) - 1) / 2.0 AS mr
+    n1, n0, s = con.execute(f"""WITH r AS (SELECT {y} AS y, (rank() OVER (ORDER BY {x}) + (count(*) OVER (PARTITION BY {x}) - 1) / 2.0)::DOUBLE AS mr
                                 FROM {rel} WHERE {x} IS NOT NULL AND {y} IS NOT NULL)
                                 SELECT count(*) FILTER (WHERE y = 1), count(*) FILTER (WHERE y = 0), sum(mr) FILTER (WHERE y = 1) FROM r""").fetchone()
     if not n1 or not n0: return None
@@ -128,12 +129,22 @@ def _feature_aucs(con, rel: str, label: str, types: dict) -> dict:
         if auc is not None: out[col] = max(auc, 1 - auc)
     return out
 
-def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, workspace=None) -> dict:
-    "Check `expectations` against `source`: the body of the `validation` result"
+def _open(source, workspace, engine: str | None, spark_master: str | None) -> tuple:
+    "A connection (DuckDB, or `engine.SparkEngine`), the relation of `source` on it, and its column types"
+    from mlbench.engine import engine_name, SparkEngine
+    if engine_name(engine) == "spark":
+        spark = SparkEngine(spark_master)
+        rel = spark.relation(source, "data")
+        return spark, rel, spark.columns(rel)
     con = duckdb.connect()
+    rel = data_relation(con, source, workspace)
+    return con, rel, relation_columns(con, rel)
+
+def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, workspace=None, engine: str | None = None,
+             spark_master: str | None = None) -> dict:
+    "Check `expectations` against `source`: the body of the `validation` result; every check one query, on DuckDB or Spark"
+    con, rel, types = _open(source, workspace, engine, spark_master)
     try:
-        rel = data_relation(con, source, workspace)
-        types = relation_columns(con, rel)
         n = con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
         checks = []
         rows = expectations.get("rows")
@@ -159,12 +170,13 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
                 checks.append(_check("unique", col, dup == 0, dup, 0, _examples(con, rel, f"{c} IN (SELECT {c} FROM {rel} GROUP BY {c} HAVING count(*) > 1)") if dup else []))
             for bound, op in (("min", "<"), ("max", ">")):
                 if bound in spec:
-                    checks.append(_rows_check(con, rel, bound, col, f"{c} {op} ?::DOUBLE", spec[bound], [float(spec[bound])]))
+                    checks.append(_rows_check(con, rel, bound, col, f"{c} {op} CAST(? AS DOUBLE)", spec[bound], [float(spec[bound])]))
             if "allowed" in spec:
-                checks.append(_rows_check(con, rel, "allowed", col, f"{c} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {c}::VARCHAR)",
+                checks.append(_rows_check(con, rel, "allowed", col, f"{c} IS NOT NULL AND NOT list_contains(CAST(? AS VARCHAR[]), {c}::VARCHAR)",
                                           spec["allowed"], [[str(v) for v in spec["allowed"]]]))
             if "regex" in spec:
-                checks.append(_rows_check(con, rel, "regex", col, f"{c} IS NOT NULL AND NOT regexp_full_match({c}::VARCHAR, ?)",
+                # a full match, written so that it means the same on Spark (RLIKE finds, so the pattern is anchored)
+                checks.append(_rows_check(con, rel, "regex", col, f"{c} IS NOT NULL AND NOT regexp_matches({c}::VARCHAR, '^(?:' || ? || ')$')",
                                           spec["regex"], [spec["regex"]]))
             if "freshness" in spec:
                 newest = con.execute(f"SELECT max({c})::TIMESTAMP FROM {rel}").fetchone()[0]
@@ -177,7 +189,7 @@ def validate(source, expectations: dict, *, as_of: dt.datetime | None = None, wo
             else:
                 q = quote_ident(lc)
                 if "allowed" in label:
-                    checks.append(_rows_check(con, rel, "label_allowed", lc, f"{q} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {q}::VARCHAR)",
+                    checks.append(_rows_check(con, rel, "label_allowed", lc, f"{q} IS NOT NULL AND NOT list_contains(CAST(? AS VARCHAR[]), {q}::VARCHAR)",
                                               label["allowed"], [[str(v) for v in label["allowed"]]]))
                 for cls, (lo, hi) in (label.get("share") or {}).items():
                     share = con.execute(f"SELECT avg(({q}::VARCHAR = ?)::INT) FROM {rel} WHERE {q} IS NOT NULL", [str(cls)]).fetchone()[0] or 0.0
@@ -254,6 +266,8 @@ class ValidationConfig:
     data: str = field(metadata={"metavar": "FILE_OR_TABLE"})  # data to check: a CSV or Parquet file, or a workspace table
     expect: str = field(metadata={"metavar": "FILE"})  # expectations YAML (write a starting one with --infer)
     as_of: str | None = None           # reference time of freshness checks, ISO, e.g. 2026-11-26T08:00 (default: now)
+    engine: Literal["auto", "duckdb", "spark"] = "auto"  # where the checks run (auto: $MLBENCH_ENGINE, else duckdb)
+    spark_master: str | None = field(default=None, metadata={"metavar": "URL"})  # Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])
     workspace: str | None = workspace_field()
 
 def _as_of(text: str | None) -> dt.datetime | None:
@@ -266,7 +280,8 @@ def _expectations(path) -> dict:
 def check_validation(config: ValidationConfig):
     "Every input check that needs no scan: the file, the date, and bounds only on numeric columns"
     exp, _ = _expectations(config.expect), _as_of(config.as_of)
-    with duckdb.connect() as con: types = relation_columns(con, data_relation(con, config.data, config.workspace))
+    con, _, types = _open(config.data, config.workspace, config.engine, config.spark_master)
+    con.close()
     for col, spec in (exp.get("columns") or {}).items():
         bounds = [b for b in ("min", "max") if b in spec]
         if col in types and bounds and type_family(types[col]) not in ("integer", "numeric"):
@@ -278,8 +293,14 @@ def check_validation(config: ValidationConfig):
 
 def compute_validation(config: ValidationConfig, progress: bool = False) -> Result:
     "Check the expectations once: the `validation` result"
-    body = validate(config.data, _expectations(config.expect), as_of=_as_of(config.as_of), workspace=config.workspace)
-    return Result("validation", body, provenance(inputs={"data": describe_input(config.data, config.workspace)}))
+    from mlbench.engine import engine_name, SparkEngine, describe_duckdb
+    spark = engine_name(config.engine) == "spark"
+    body = validate(config.data, _expectations(config.expect), as_of=_as_of(config.as_of), workspace=config.workspace,
+                    engine=config.engine, spark_master=config.spark_master)
+    data = describe_input(config.data, config.workspace) if not spark or (is_data_file(config.data) and "://" not in str(config.data)) \
+           else {"spark_source": str(config.data)}
+    info = SparkEngine(config.spark_master).describe() if spark else describe_duckdb()
+    return Result("validation", body, provenance(inputs={"data": data}, engine=info["engine"], engine_info=info))
 
 def validation_verdict(body: dict) -> Verdict:
     "Fail with one reason per failed check"

@@ -87,3 +87,49 @@ def test_spark_refusals_are_one_line(data, tmp_path):
                         "--window", "1w", "--out", tmp_path/"d", "--quiet")
     assert drift.returncode == 2 and "not computed on Spark yet" in drift.stderr, drift.stderr
     assert not (tmp_path/"r").exists() and not (tmp_path/"d").exists()
+
+
+def test_score_on_spark_equals_local_scoring(tmp_path):
+    "A registered XGBoost model scores a file in Spark exactly as it does locally; the output reads into an evaluation"
+    from mlbench.pipeline import train
+    from mlbench.workspace import Workspace
+    ws = tmp_path/"ws.duckdb"
+    with Workspace(ws) as w: w.ingest(make_churn(4_000, seed=3), "customers")
+    train(ws, "customers", "churned", name="churn", exclude=["gender"], progress=False, num_boost_round=40)
+    make_churn(3_000, seed=4).to_parquet(tmp_path/"new.parquet")
+    local = run_mlbench("score", "--model", "churn", "--data", tmp_path/"new.parquet", "--out", tmp_path/"local.parquet", "--workspace", ws, "--quiet")
+    assert local.returncode == 0, local.stderr
+    from mlbench.score import score
+    res = score("churn", str(tmp_path/"new.parquet"), str(tmp_path/"spark.parquet"), workspace=ws, engine="spark")
+    import pandas as pd
+    a = pd.read_parquet(tmp_path/"local.parquet").sort_values("customer_id").reset_index(drop=True)
+    b = pd.read_parquet(tmp_path/"spark.parquet").sort_values("customer_id").reset_index(drop=True)
+    assert res.rows == len(a) == len(b) == 3_000 and (a.customer_id == b.customer_id).all()
+    assert (a.score - b.score).abs().max() <= 1e-12 and set(b.mlbench_model) == {"churn:1"}
+    ev = mlbench.evaluate(predictions=str(tmp_path/"spark.parquet"), n_resamples=20, workspace=str(ws))
+    assert ev.body["metrics"]["roc_auc"]["value"] > 0.6, list(ev.body)
+
+
+def test_validate_on_spark_agrees_with_duckdb(tmp_path):
+    "Every check, one query each, gives the same verdict and the same observed value on both engines"
+    import pandas as pd
+    n = 3_000
+    df = pd.DataFrame({"id": list(range(n - 2)) + [5, 6], "x": [float(i % 50) - 1 for i in range(n)],
+                       "plan": (["basic", "pro", "team", "Gold"] * n)[:n], "code": (["AB-12", "AB-7", "zz"] * n)[:n],
+                       "ts": pd.date_range("2026-01-01", periods=n, freq="min"), "y": [i % 3 == 0 for i in range(n)]})
+    df.loc[::97, "x"] = None
+    df.to_parquet(tmp_path/"d.parquet")
+    (tmp_path/"e.yml").write_text("rows: {min: 100}\ncolumns:\n  id: {unique: true, not_null: true}\n  x: {min: 0, max: 40, max_null_share: 0.005}\n"
+                                  "  plan: {allowed: [basic, pro, team]}\n  code: {regex: 'AB-[0-9]+'}\n  ts: {freshness: 30d}\n"
+                                  "label: {column: y, allowed: ['true', 'false'], share: {'true': [0.3, 0.4]}}\nleakage: {max_auc: 0.95}\n")
+    opts = dict(data=str(tmp_path/"d.parquet"), expect=str(tmp_path/"e.yml"), as_of="2026-01-20", workspace=str(tmp_path/"none.duckdb"))
+    duck, spark = mlbench.validate(**opts, engine="duckdb"), mlbench.validate(**opts, engine="spark")
+    key = lambda c: (c["check"], c["column"])
+    d, s = ({key(c): c for c in r.body["checks"]} for r in (duck, spark))
+    assert d.keys() == s.keys() and len(d) >= 12
+    for k, a in d.items():
+        b = s[k]
+        assert a["passed"] == b["passed"] and (close(a["observed"], b["observed"]) if isinstance(a["observed"], float) else a["observed"] == b["observed"]), (k, a, b)
+        assert len(a["failing_rows"]) == len(b["failing_rows"]), k
+    assert {k for k, c in d.items() if not c["passed"]} >= {("unique", "id"), ("min", "x"), ("max", "x"), ("allowed", "plan"), ("regex", "code")}
+    assert spark.provenance["engine"] == "spark" and duck.verdict().status == spark.verdict().status == "fail"
