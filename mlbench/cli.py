@@ -166,6 +166,11 @@ def _add_train(p):
     p.add_argument("--num-boost-round", type=_int_in(1, 10**6), default=1000, help="maximum boosting rounds (default: 1000)")
     p.add_argument("--early-stopping-rounds", type=_int_in(1, 10**6), default=50, help="rounds without improvement before stopping (default: 50)")
     p.add_argument("--no-baseline", action="store_true", help="do not train the baseline")
+    p.add_argument("--engine", choices=["auto", "duckdb", "spark"], default="auto",
+                   help="where to train (auto: $MLBENCH_ENGINE, else duckdb); spark: --table is a Spark table or Parquet path, trained "
+                        "with xgboost.spark, registered here (binary and regression)")
+    p.add_argument("--spark-master", default=None, metavar="URL", help="Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])")
+    p.add_argument("--num-workers", type=_int_in(1, 10_000), default=2, metavar="N", help="Spark: XGBoost's training tasks (default: 2)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu",
                    help="XGBoost device: cpu, cuda, or auto (cuda when a GPU is visible) (default: cpu)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -340,6 +345,8 @@ def _run_ingest(args) -> int:
 
 def _run_train(args) -> int:
     from mlbench import pipeline
+    from mlbench.engine import engine_name
+    if engine_name(args.engine) == "spark": return _run_train_spark(args)
     res = pipeline.train(args.workspace, args.table, args.target, name=args.name or f"{args.table}_xgb",
                          task=args.task, group=args.group, objective=args.objective,
                          params={"quantile_alpha": args.quantile_alpha} if args.quantile_alpha is not None else None,
@@ -368,6 +375,26 @@ def _run_train(args) -> int:
         shown = [k for k in words if f"valid_{k}" in r.metrics]
         print(f"registered {r.ref} ({r.kind}): " + "; ".join(f"{part} " + ", ".join(f"{words[k]} {r.metrics[f'{part}_{k}']:.4f}" for k in shown)
                                                        for part in ("valid", "test")) + f", sha256 {r.artifact_sha256[:12]}")
+    return 0
+
+def _run_train_spark(args) -> int:
+    "mlbench train --engine spark: train with xgboost.spark, register, say what was trained"
+    from mlbench import pipeline
+    from mlbench.engine import _check_spark_installed
+    _check_spark_installed()
+    if args.group or args.objective or args.task in ("multiclass", "ranking"):
+        raise MlbenchError("on Spark mlbench trains binary classifiers and regressors with their default objectives; train this with --engine duckdb")
+    record, t = pipeline.train_spark(args.workspace, args.table, args.target, name=args.name or f"{args.table.rsplit('/', 1)[-1].split('.')[0]}_xgb",
+                                     task=args.task, features=args.features, exclude=args.exclude, time_column=args.time_column,
+                                     positive=args.positive, seed=args.seed, num_boost_round=args.num_boost_round,
+                                     early_stopping_rounds=args.early_stopping_rounds, num_workers=args.num_workers,
+                                     spark_master=args.spark_master, progress=not args.quiet)
+    print(f"task: {t['task']}; trained on Spark {t['engine']['version']} ({t['engine']['master']}) with {t['num_workers']} workers; "
+          f"{t['rounds_trained']} rounds, best iteration {t['best_iteration']} (early stopping on validation {t['early_stopping_metric']})")
+    print(f"split: {t['split']['method']}; rows train {t['rows']['train']:,}, valid {t['rows']['valid']:,}, test {t['rows']['test']:,} "
+          "(metrics from at most 1,000,000 rows of each)")
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in record.metrics.items() if k.startswith(("valid_", "test_")))
+    print(f"registered {record.ref} (xgboost): {shown}, sha256 {record.artifact_sha256[:12]}")
     return 0
 
 def _run_score(args) -> int:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:     # the heavy modules (XGBoost, scikit-learn, papermill) loa
     from mlbench.reports import ReportResult
 
 # %% auto #0
-__all__ = ['CHALLENGER_PARAMS', 'ingest_file', 'train', 'infer', 'gate', 'demo_file', 'DemoResult', 'run_demo']
+__all__ = ['CHALLENGER_PARAMS', 'ingest_file', 'train', 'train_spark', 'infer', 'gate', 'demo_file', 'DemoResult', 'run_demo']
 
 # %% ../nbs/50_pipeline.ipynb #c005
 def ingest_file(workspace, path, table: str, *, time_column: str | None = None, time_format: str | None = None) -> Snapshot:
@@ -40,6 +40,14 @@ def train(workspace, table: str, target: str, *, name: str, **kw) -> TrainResult
         run.update(snapshot_id=res.snapshot.snapshot_id, model=res.model.ref,
                    outputs={"models": [r.ref for r in (res.model, res.baseline) if r]})
         return res
+
+def train_spark(workspace, source: str, target: str, *, name: str, **kw) -> tuple:
+    "Train on Spark (`mlbench.train.train_on_spark`) and register the booster in the workspace: (record, training)"
+    from mlbench.train import train_on_spark
+    with Workspace(workspace) as ws, ws.logged_run("train", {"source": source, "target": target, "name": name, "engine": "spark", **kw}) as run:
+        record, training = train_on_spark(ws, source, target, name=name, **kw)
+        run.update(snapshot_id=record.snapshot_id, model=record.ref, outputs={"models": [record.ref]})
+        return record, training
 
 # %% ../nbs/50_pipeline.ipynb #c009
 def infer(data: str, expect, *, label: str | None = None, workspace=None) -> Path:

@@ -6,7 +6,7 @@ Docs: https://mlbench.github.io/mlbench/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #c002
 from __future__ import annotations
-import re, warnings
+import hashlib, re, warnings
 from dataclasses import dataclass, asdict, field
 
 import numpy as np
@@ -15,7 +15,7 @@ import xgboost as xgb
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import roc_auc_score, log_loss, accuracy_score, root_mean_squared_error, mean_absolute_error
 
-from .core import InputError, progress_bar
+from .core import InputError, progress_bar, utc_now
 from .workspace import Workspace, Snapshot, quote_ident, quote_literal, column_kind, identifier_columns
 from .registry import (FeatureSpec, XGBoostModel, LogisticModel, LinearModel, PriorModel, ModelRecord, register_model,
                               equals_label, check_model_name, class_label, TASKS)
@@ -23,11 +23,11 @@ from .ranking import query_metrics
 
 # %% auto #0
 __all__ = ['MAX_LEVELS', 'MAX_CLASSES', 'DEFAULT_XGB_PARAMS', 'TASK_PARAMS', 'OBJECTIVES', 'OBJECTIVE_METRICS',
-           'EARLY_STOPPING_METRICS', 'LEAKAGE_AUC', 'SCORE_NAME', 'COMPARED_ON', 'TimeSplit', 'time_split',
-           'TargetInfo', 'check_target', 'resolve_task', 'check_groups', 'infer_features', 'read_rows',
+           'EARLY_STOPPING_METRICS', 'LEAKAGE_AUC', 'SCORE_NAME', 'COMPARED_ON', 'SPARK_METRIC_ROWS', 'TimeSplit',
+           'time_split', 'TargetInfo', 'check_target', 'resolve_task', 'check_groups', 'infer_features', 'read_rows',
            'category_levels', 'task_params', 'cuda_available', 'resolve_device', 'early_stopping_metric_for',
            'query_ids', 'fit_xgboost', 'fit_logistic', 'fit_baseline', 'single_feature_auc', 'leakage_flags',
-           'TrainResult', 'task_scores', 'train_models']
+           'TrainResult', 'task_scores', 'train_models', 'train_on_spark']
 
 # %% ../nbs/04_train.ipynb #c005
 @dataclass
@@ -526,3 +526,87 @@ def train_models(
         for r in records: (ws.path.resolve().parent/r.artifact_path).unlink(missing_ok=True)
         raise
     return TrainResult(records[0], records[1] if baseline else None, snap, split, notes, training, warns)
+
+# %% ../nbs/04_train.ipynb #x018
+SPARK_METRIC_ROWS = 1_000_000      # rows of each split brought to the driver for the registry's metrics
+
+def train_on_spark(
+    ws: Workspace, source: str, target: str, *, name: str,
+    task: str = "auto", features=None, exclude=(), time_column: str | None = None, positive: str | None = None,
+    seed: int = 42, num_boost_round: int = 1000, early_stopping_rounds: int = 50,
+    num_workers: int = 2,                  # XGBoost's Spark tasks
+    spark_master: str | None = None, progress: bool = True,
+) -> tuple:
+    "Train an XGBoost model on a Spark table or Parquet path with `xgboost.spark`, register its booster in `ws`: (record, training)"
+    import logging
+    from pyspark.sql import functions as F
+    from xgboost.spark import SparkXGBClassifier, SparkXGBRegressor
+    from mlbench.engine import SparkEngine
+    check_model_name(name)
+    logging.getLogger("XGBoost-PySpark").setLevel(logging.WARNING)
+    spark = SparkEngine(spark_master)
+    rel = spark.relation(source, "training data")
+    columns = spark.columns(rel)
+    if target not in columns: raise InputError(f"unknown target column {target!r} (columns: {', '.join(columns)})")
+    t = F.col(f"`{target}`")
+    k, values = (lambda r: (r[0], sorted(r[1])))(spark.spark.table(rel).where(t.isNotNull()).agg(
+        F.countDistinct(t), F.slice(F.collect_set(t.cast("string")), 1, 6)).first())
+    if task == "auto": task = "binary" if (k == 2 or positive is not None) else "regression" if column_kind(columns[target]) == "numeric" else task
+    if task not in ("binary", "regression"):
+        raise InputError(f"on Spark mlbench trains binary classifiers and regressors; target {target!r} has {k} values ({', '.join(values)}). "
+                         "Train it with --engine duckdb")
+    if task == "binary":
+        if k != 2: raise InputError(f"target {target!r} has {k} distinct values ({', '.join(values)}); a binary classifier needs 2")
+        if positive is None and not set(values) <= {"0", "1", "true", "false", "0.0", "1.0"}:
+            raise InputError(f"target {target!r} has values {values[0]} and {values[1]}; name the positive class with --positive")
+        if positive is not None and str(positive) not in values: raise InputError(f"--positive {positive!r} is not a value of target {target!r} (values: {', '.join(values)})")
+        label = (t.cast("string") == F.lit(str(positive))) if positive is not None else t.cast("string").isin("1", "true", "1.0")
+    else: label = t
+    if time_column is None: time_column = next((c for c, ty in columns.items() if column_kind(ty) == "time"), None)
+    ids = identifier_columns(spark, rel, columns) if not features else {}
+    numeric, categorical, left_out = infer_features(columns, target, time_column, features, exclude, ids)
+    frame = spark.spark.table(rel).where(t.isNotNull())
+    if time_column:
+        cuts = frame.select(F.percentile_approx(F.col(f"`{time_column}`").cast("timestamp"), [0.6, 0.8], 10_000)).first()[0]
+        when = F.col(f"`{time_column}`").cast("timestamp")
+        part = F.when(when.isNull() | (when < F.lit(cuts[0])), "train").when(when < F.lit(cuts[1]), "valid").otherwise("test")
+        split = {"method": "time", "time_column": time_column, "valid_start": str(cuts[0]), "test_start": str(cuts[1]), "engine": "spark"}
+    else:
+        bucket = F.abs(F.xxhash64(*[F.col(f"`{c}`") for c in columns], F.lit(seed))) % 10_000
+        part = F.when(bucket < 6_000, "train").when(bucket < 8_000, "valid").otherwise("test")
+        split = {"method": "hash", "seed": seed, "valid_fraction": 0.2, "test_fraction": 0.2, "engine": "spark"}
+    frame = frame.withColumn("_part", part)
+    levels = {}
+    for c in categorical:
+        got = [r[0] for r in frame.where((F.col("_part") == "train") & F.col(f"`{c}`").isNotNull()).select(F.col(f"`{c}`").cast("string").alias("v"))
+               .distinct().orderBy("v").limit(MAX_LEVELS + 1).collect()]
+        if len(got) > MAX_LEVELS: raise InputError(f"column {c!r} has more than {MAX_LEVELS} distinct values; leave it out with --exclude {c}")
+        levels[c] = got
+    spec = FeatureSpec(target, numeric, levels, positive if task == "binary" else None, task=task)
+    def code(c):                      # a category's code among its training levels, as the local dmatrix gives it
+        lookup = F.create_map(*[x for i, v in enumerate(levels[c]) for x in (F.lit(v), F.lit(float(i)))]) if levels[c] else None
+        return (lookup[F.col(f"`{c}`").cast("string")] if lookup is not None else F.lit(None).cast("double")).alias(c)
+    data = frame.select(*[F.col(f"`{c}`").cast("double").alias(c) for c in numeric], *[code(c) for c in categorical],
+                        label.cast("double").alias("_label"), (F.col("_part") == "valid").alias("_valid"), F.col("_part"))
+    estimator = SparkXGBClassifier if task == "binary" else SparkXGBRegressor
+    metric = "logloss" if task == "binary" else "rmse"
+    fit = estimator(features_col=spec.columns, label_col="_label", validation_indicator_col="_valid", num_workers=num_workers,
+                    n_estimators=num_boost_round, early_stopping_rounds=early_stopping_rounds, eval_metric=metric, seed=seed,
+                    feature_types=["q"] * len(numeric) + ["c"] * len(categorical), tree_method="hist", verbosity=0
+                    ).fit(data.where(F.col("_part") != "test"))
+    model = XGBoostModel(fit.get_booster(), spec)
+    frames = {p: data.where(F.col("_part") == p).limit(SPARK_METRIC_ROWS).toPandas() for p in ("valid", "test")}
+    metrics = {"n_train": data.where(F.col("_part") == "train").count()}
+    for p, df in frames.items():
+        y, s = df["_label"].to_numpy(), model.booster.predict(xgb.DMatrix(df[spec.columns], feature_types=["q"] * len(numeric) + ["c"] * len(categorical),
+                                                                             enable_categorical=True), iteration_range=(0, model.booster.best_iteration + 1))
+        metrics |= {f"{p}_{k}": v for k, v in task_scores(spec, y.astype(int) if task == "binary" else y, s, df).items()} | {f"n_{p}": len(df)}
+    training = {"task": task, "task_reason": "asked for" if task != "auto" else "", "engine": spark.describe(), "num_workers": num_workers,
+                "objective": "binary:logistic" if task == "binary" else "reg:squarederror", "rounds_trained": model.booster.num_boosted_rounds(),
+                "best_iteration": model.booster.best_iteration, "early_stopping_metric": metric,
+                "features": {"numeric": numeric, "categorical": categorical}, "left_out": left_out, "split": split,
+                "positive_class": positive, "rows": {p: metrics.get(f"n_{p}") for p in ("train", "valid", "test")}}
+    snapshot = "spark_" + hashlib.sha256(f"{source} {utc_now()}".encode()).hexdigest()[:16]
+    record = register_model(ws, name, model, params={"training": training}, seed=seed, metrics=metrics, snapshot_id=snapshot,
+                            data_table=str(source), split=split)
+    return record, training

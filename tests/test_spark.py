@@ -133,3 +133,32 @@ def test_validate_on_spark_agrees_with_duckdb(tmp_path):
         assert len(a["failing_rows"]) == len(b["failing_rows"]), k
     assert {k for k, c in d.items() if not c["passed"]} >= {("unique", "id"), ("min", "x"), ("max", "x"), ("allowed", "plan"), ("regex", "code")}
     assert spark.provenance["engine"] == "spark" and duck.verdict().status == spark.verdict().status == "fail"
+
+
+def test_train_on_spark_registers_a_model_every_path_reads(tmp_path):
+    "xgboost.spark trains on a Parquet file; the registered booster scores locally and on Spark alike, as well as a local model"
+    from mlbench.workspace import Workspace
+    from mlbench.registry import get_model, load_model
+    from sklearn.metrics import roc_auc_score
+    ws = tmp_path/"ws.duckdb"
+    train_rows, new = make_churn(6_000, seed=3), make_churn(3_000, seed=4)
+    train_rows.to_parquet(tmp_path/"customers.parquet"); new.to_parquet(tmp_path/"new.parquet")
+    proc = run_mlbench("train", "--table", tmp_path/"customers.parquet", "--target", "churned", "--exclude", "gender", "--name", "churn_spark",
+                       "--engine", "spark", "--num-boost-round", "200", "--workspace", ws, "--quiet")
+    assert proc.returncode == 0 and "registered churn_spark:1 (xgboost)" in proc.stdout and "trained on Spark" in proc.stdout, proc.stderr
+    with Workspace(ws) as w: w.ingest(train_rows, "customers")
+    assert run_mlbench("train", "--table", "customers", "--target", "churned", "--exclude", "gender", "--name", "churn_local",
+                       "--num-boost-round", "200", "--workspace", ws, "--quiet").returncode == 0
+    with Workspace(ws, read_only=True) as w:
+        spark_model, local_model = (load_model(w, get_model(w, n)) for n in ("churn_spark", "churn_local"))
+    assert spark_model.spec.categorical and spark_model.spec.task == "binary"
+    auc = {n: roc_auc_score(new.churned, m.predict(new)) for n, m in (("spark", spark_model), ("local", local_model))}
+    assert auc["spark"] > 0.7 and abs(auc["spark"] - auc["local"]) < 0.03, auc
+    from mlbench.score import score
+    score("churn_spark", str(tmp_path/"new.parquet"), str(tmp_path/"scored.parquet"), workspace=ws, engine="spark")
+    import pandas as pd
+    scored = pd.read_parquet(tmp_path/"scored.parquet").sort_values("customer_id")
+    expected = pd.Series(spark_model.predict(new), index=new.customer_id).loc[scored.customer_id].to_numpy()
+    assert abs(scored.score.to_numpy() - expected).max() <= 1e-12
+    bad = run_mlbench("train", "--table", tmp_path/"customers.parquet", "--target", "plan", "--engine", "spark", "--workspace", ws, "--quiet")
+    assert bad.returncode == 2 and len(problem_lines(bad.stderr)) == 1 and "binary classifiers and regressors" in bad.stderr, bad.stderr
