@@ -48,10 +48,11 @@ logger.repl.level = fatal
 """   # Spark's JVM logs its own warnings and stack traces to stderr; mlbench says what went wrong in one line instead
 
 def _quiet_log_config() -> str:
-    "A log4j2 file that keeps Spark's JVM quiet (written once per process), as a file: URL"
-    import tempfile
-    path = Path(tempfile.gettempdir())/f"mlbench-log4j2-{os.getpid()}.properties"
-    if not path.exists(): path.write_text(QUIET_LOG4J)
+    "A log4j2 file that keeps Spark's JVM quiet, as a file: URL (one per content, written atomically, shared by every process)"
+    import hashlib, tempfile
+    from mlbench.core import atomic_write_text
+    path = Path(tempfile.gettempdir())/f"mlbench-log4j2-{hashlib.sha256(QUIET_LOG4J.encode()).hexdigest()[:12]}.properties"
+    if not path.exists(): atomic_write_text(path, QUIET_LOG4J)
     return path.as_uri()
 START_TIMEOUT = 120.0
 _SESSIONS: dict = {}

@@ -551,6 +551,7 @@ def train_on_spark(
     t = F.col(f"`{target}`")
     k, values = (lambda r: (r[0], sorted(r[1])))(spark.spark.table(rel).where(t.isNotNull()).agg(
         F.countDistinct(t), F.slice(F.collect_set(t.cast("string")), 1, 6)).first())
+    asked = task
     if task == "auto": task = "binary" if (k == 2 or positive is not None) else "regression" if column_kind(columns[target]) == "numeric" else task
     if task not in ("binary", "regression"):
         raise InputError(f"on Spark mlbench trains binary classifiers and regressors; target {target!r} has {k} values ({', '.join(values)}). "
@@ -601,7 +602,8 @@ def train_on_spark(
         y, s = df["_label"].to_numpy(), model.booster.predict(xgb.DMatrix(df[spec.columns], feature_types=["q"] * len(numeric) + ["c"] * len(categorical),
                                                                              enable_categorical=True), iteration_range=(0, model.booster.best_iteration + 1))
         metrics |= {f"{p}_{k}": v for k, v in task_scores(spec, y.astype(int) if task == "binary" else y, s, df).items()} | {f"n_{p}": len(df)}
-    training = {"task": task, "task_reason": "asked for" if task != "auto" else "", "engine": spark.describe(), "num_workers": num_workers,
+    why = "asked for" if asked != "auto" else (f"target {target!r} has 2 values" if task == "binary" else f"target {target!r} is numeric with {k:,} values")
+    training = {"task": task, "task_reason": why, "engine": spark.describe(), "num_workers": num_workers,
                 "objective": "binary:logistic" if task == "binary" else "reg:squarederror", "rounds_trained": model.booster.num_boosted_rounds(),
                 "best_iteration": model.booster.best_iteration, "early_stopping_metric": metric,
                 "features": {"numeric": numeric, "categorical": categorical}, "left_out": left_out, "split": split,
