@@ -29,9 +29,9 @@ __all__ = ['stats', 'distance', 'pd', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'C
            'NULL_RESAMPLES', 'EMPTY_ROW', 'DEFAULT_MEMORY_LIMIT', 'MIN_MEMORY', 'COLUMN_TABLE', 'DRIFT', 'psi',
            'js_distance', 'DriftConfig', 'deciles_from_ranks', 'counts_at_or_below', 'merged_sd', 'ks_asymptotic_p',
            'numeric_row', 'category_counts', 'categorical_row', 'severity', 'psi_null_p_value', 'with_drift_rule',
-           'no_duckdb_progress_bar', 'compare_relations', 'finish_comparison', 'is_profile_reference', 'drift_headline',
-           'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift', 'drift_verdict',
-           'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
+           'no_duckdb_progress_bar', 'per_column', 'compare_relations', 'finish_comparison', 'is_profile_reference',
+           'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift',
+           'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -291,6 +291,16 @@ def _on_cursor(cursor, fn, *args):
         return fn(cursor, *args)
     finally: cursor.close()
 
+def per_column(con, one, columns: list, progress: str | None) -> dict:
+    "Column -> one(cursor, column): on every core with DuckDB (a cursor each, made here in the calling thread); one after "
+    "another on Spark (`mlbench.engine`), which spreads each query over its cluster. `progress`: a bar with that label"
+    bar = dict(desc=progress or "", unit="column", enabled=progress is not None)
+    if getattr(con, "name", "") == "spark":
+        return {col: one(con, col) for col in progress_bar(columns, total=len(columns), **bar)}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {pool.submit(_on_cursor, con.cursor(), one, col): col for col in columns}
+        return {futures[f]: f.result() for f in progress_bar(as_completed(futures), total=len(futures), **bar)}
+
 def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig | None = None, progress: str | None = None) -> dict:
     """Per-column drift statistics of `cur` against `ref` (SQL relations on `con`), columns compared on every core;
     `progress`: a bar with that label"""
@@ -305,11 +315,9 @@ def compare_relations(con, ref: str, cur: str, columns=None, config: DriftConfig
     if rows_cur == 0: raise InputError("the current data set is empty; nothing to compare")
     if rows_ref == 0: raise InputError("the reference data set is empty; nothing to compare")
     compared = [c for c in shared if _kind(rtypes[c]) is not None]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {pool.submit(_on_cursor, con.cursor(), _compare_column, ref, cur, col, (_kind(rtypes[col]), _kind(ctypes[col])),
-                               (rtypes[col], ctypes[col]), (nn_ref[col], nn_cur[col]), config): col for col in compared}
-        done = progress_bar(as_completed(futures), total=len(futures), desc=progress or "", unit="column", enabled=progress is not None)
-        stats_of = {futures[f]: f.result() for f in done}
+    stats_of = per_column(con, lambda cursor, col: _compare_column(cursor, ref, cur, col, (_kind(rtypes[col]), _kind(ctypes[col])),
+                                                                   (rtypes[col], ctypes[col]), (nn_ref[col], nn_cur[col]), config),
+                          compared, progress)
     out = [{"name": col, "type": _kind(rtypes[col]), "null_share_reference": 1 - nn_ref[col] / rows_ref,
             "null_share_current": 1 - nn_cur[col] / rows_cur, **stats_of[col]} for col in compared]
     return finish_comparison(out, config, rtypes, ctypes)

@@ -6,15 +6,14 @@ Docs: https://mlbench.github.io/mlbench/profile.html.md"""
 
 # %% ../nbs/31a_profile.ipynb #p002
 from __future__ import annotations
-import hashlib, json, os, tempfile, time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import hashlib, json, tempfile, time
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 
-from .core import InputError, lazy_module, progress_bar, say, utc_now, dumps_json
-from .drift import (DriftConfig, EMPTY_ROW, _decile_ranks, _kind, _limit_memory, _non_null_counts, _on_cursor, _sorted_values,
+from .core import InputError, lazy_module, say, utc_now, dumps_json
+from .drift import (DriftConfig, EMPTY_ROW, _decile_ranks, _kind, _limit_memory, _non_null_counts, per_column, _sorted_values,
                            _value_ranges, categorical_row, category_counts, counts_at_or_below, deciles_from_ranks, finish_comparison,
                            is_profile_reference, ks_asymptotic_p, merged_sd, numeric_row, with_drift_rule)
 from .workspace import Workspace, data_relation, identifier_columns, is_data_file, quote_ident, relation_columns, workspace_path
@@ -145,7 +144,7 @@ def profile_relation(
         if _kind(schema[col]) == "categorical": return base | categorical_profile(cursor, rel, col)
         return base | (numeric(cursor, rel, col, non_null[col], knots) if non_null[col] else {"type": "numeric"})
 
-    profiled = _per_column(con, one, chosen, "profile" if progress else None)
+    profiled = per_column(con, one, chosen, "profile" if progress else None)
     return {"profile_version": PROFILE_VERSION, "rows": int(rows), "schema": schema, "knots": knots, "left_out": left_out,
             "columns": {c: profiled[c] for c in chosen},
             "performance": _reference_performance(con, rel, score, target) if score else None}
@@ -254,15 +253,6 @@ def _categorical_against(con, cur: str, col: str, p: dict) -> dict:
     if p["other"]: row["flag"] = (row.get("flag") or "") + f"{p['folded_categories']:,} rare reference categories compared as one ({OTHER})"
     return row
 
-def _per_column(con, one, columns: list, progress: str | None) -> dict:
-    "Column -> one(cursor, column): on every core with DuckDB (a cursor each); one after another on Spark, which spreads each query"
-    bar = dict(desc=progress or "", unit="column", enabled=progress is not None)
-    if getattr(con, "name", "") == "spark":
-        return {col: one(con, col) for col in progress_bar(columns, total=len(columns), **bar)}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {pool.submit(_on_cursor, con.cursor(), one, col): col for col in columns}
-        return {futures[f]: f.result() for f in progress_bar(as_completed(futures), total=len(futures), **bar)}
-
 def compare_to_profile(
     con, profile: dict,            # a connection, and a profile (`profile_relation`, `load_profile`)
     cur: str,                      # the current data, a relation on `con`
@@ -293,7 +283,7 @@ def compare_to_profile(
         return with_drift_rule(row, kinds[0], config)
 
     compared = [c for c in shared if _kind(rtypes[c]) is not None]
-    stats_of = _per_column(con, one, compared, progress)
+    stats_of = per_column(con, one, compared, progress)
     out = [{"name": col, "type": _kind(rtypes[col]), "null_share_reference": 1 - profile["columns"][col]["count"] / profile["rows"],
             "null_share_current": 1 - nn_cur[col] / rows_cur, **stats_of[col]} for col in compared]
     return finish_comparison(out, config, rtypes, ctypes)
