@@ -39,10 +39,10 @@ __all__ = ['bootstrap', 'pd', 'MAX_LEVELS', 'MIN_SEGMENT', 'HEADLINE_METRICS', '
            'EVALUATION', 'EvalData', 'infer_task', 'check_scores', 'resolve_split', 'resolve_baseline',
            'load_registry_data', 'load_predictions', 'EvaluationConfig', 'segment_values', 'per_query',
            'task_bootstrap', 'headline_metric', 'worst_segments', 'top_errors', 'figure_data', 'EvaluationResult',
-           'paired_query_test', 'evaluate', 'load_eval_data', 'check_evaluation', 'compute_evaluation',
-           'evaluation_headline', 'evaluation_verdict', 'evaluation_title', 'summary_frame', 'gates_view',
-           'metrics_table', 'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure', 'pr_figure',
-           'regression_figure', 'residual_figure', 'confusion_figure', 'ranking_figure', 'ndcg_histogram',
+           'paired_query_test', 'evaluate', 'load_eval_data', 'on_spark', 'check_evaluation', 'compute_evaluation',
+           'compute_on_spark', 'evaluation_headline', 'evaluation_verdict', 'evaluation_title', 'summary_frame',
+           'gates_view', 'metrics_table', 'comparison_view', 'segments_frame', 'fairness_view', 'roc_figure',
+           'pr_figure', 'regression_figure', 'residual_figure', 'confusion_figure', 'ranking_figure', 'ndcg_histogram',
            'curves_view', 'reliability_figure', 'calibration_view', 'thresholds_view', 'segment_figure',
            'segments_view', 'explanations_view', 'errors_view']
 
@@ -289,6 +289,8 @@ class EvaluationConfig:
     gates: str | None = field(default=None, metadata={"metavar": "FILE"})  # quality gates YAML; exit 1 when one fails
     explain: bool = True               # SHAP explanations of XGBoost models (--no-explain: skip them)
     max_explain_rows: int = field(default=2000, metadata={"cli": False})  # rows SHAP explains
+    engine: Literal["auto", "duckdb", "spark"] = "auto"  # where --predictions are aggregated (auto: $MLBENCH_ENGINE, else duckdb); spark: a Parquet path or table, from histograms and sums
+    spark_master: str | None = field(default=None, metadata={"metavar": "URL"})  # Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])
     workspace: str | None = workspace_field()
 
     @property
@@ -482,7 +484,8 @@ class EvaluationResult:
                 "missing": {"target": d.dropped, "score": d.missing_score}, "positive_class": d.positive_class,
                 "threshold": self.threshold, "threshold_rule": self.threshold_rule,
                 "metrics": {k: i.to_dict() for k, i in b.metrics.items()},
-                "bootstrap": {"n_resamples": b.n_resamples, "seed": self.config.seed, "confidence": b.confidence},
+                "bootstrap": {"n_resamples": b.n_resamples, "seed": self.config.seed, "confidence": b.confidence,
+                              "method": "poisson: a Poisson(1) weight per " + ("query" if d.task == "ranking" else "row")},
                 "segments": self.segments, "fairness": self.fairness, "comparison": comparison, "calibration": self.calibration,
                 "explanations": None if self.explanation is None else {
                     "global": global_importance(self.explanation).to_dict(orient="records"), "rows_explained": len(self.explanation.rows),
@@ -491,6 +494,7 @@ class EvaluationResult:
                 "source": {"model": d.model_name, "baseline": d.baseline_name, **{k: v for k, v in d.source.items() if k != "content_hash"}},
                 "positive_rate": float(d.y.mean()) if d.task == "binary" else None, "figures": figure_data(self),
                 **{k: self.details.get(k) for k in ("classes", "per_class", "confusion_matrix", "ranking", "interval")},
+                "approximations": [],           # computed from every row: exact (the Spark path lists what it approximates)
                 "headline_metric": {"name": headline_metric(d.task), **b.metrics[headline_metric(d.task)].to_dict()}}
 
 # %% ../nbs/19_evaluation.ipynb #c018
@@ -614,16 +618,27 @@ def load_eval_data(*, workspace=None, model: str = "", data: str = "", split: st
                          "a registered model's positive class is fixed at training")
     return got
 
+def on_spark(config: EvaluationConfig) -> bool:
+    "Whether the evaluation runs on Spark: --engine spark, or $MLBENCH_ENGINE=spark for a predictions table (a registered model is scored here)"
+    from mlbench.engine import engine_name
+    return engine_name(config.engine) == "spark" and not (config.engine == "auto" and config.model)
+
 def check_evaluation(config: EvaluationConfig):
     "The checks that need no data: what to evaluate, the threshold rule, the gates file"
     config.check()
     if bool(config.model) == bool(config.predictions): raise InputError("evaluate either --model NAME[:VERSION] or --predictions FILE (one of them)")
+    if on_spark(config):
+        from mlbench.aggregated_evaluation import check_aggregated
+        from mlbench.engine import _check_spark_installed
+        check_aggregated(config); _check_spark_installed()
+        return
     if config.predictions and not Path(config.predictions).is_file(): raise InputError(f"predictions file not found: {config.predictions}")
     if config.model and not workspace_path(config.workspace).exists():
         raise InputError(f"workspace {workspace_path(config.workspace)} does not exist; run `mlbench demo` or `mlbench ingest` first")
 
 def compute_evaluation(config: EvaluationConfig, progress: bool = False) -> Result:
     "Load, score once and evaluate once: the `evaluation` result; `progress`: say each step on stderr"
+    if on_spark(config): return compute_on_spark(config, progress)
     say(f"evaluation: loading {'and scoring ' + config.model if config.model else config.predictions}", progress)
     data = load_eval_data(workspace=config.workspace, model=config.model, data=config.data or "", split=config.split or "",
                           baseline=config.baseline, predictions=config.predictions, target=config.target, score=config.score,
@@ -638,6 +653,26 @@ def compute_evaluation(config: EvaluationConfig, progress: bool = False) -> Resu
                        else {"file": s["predictions_file"], "sha256": s["sha256"]})}
     return Result("evaluation", res.to_dict(), provenance(inputs=inputs, model=data.model_name, seed=config.seed,
                                                           model_sha256=data.model.artifact_sha256 if data.model else None))
+
+def compute_on_spark(config: EvaluationConfig, progress: bool = False) -> Result:
+    "The `evaluation` result of a predictions file, folder or table on Spark, from aggregates (`mlbench.aggregated_evaluation`)"
+    from dataclasses import replace
+    from mlbench.engine import SparkEngine
+    from mlbench.aggregated_evaluation import check_aggregated, evaluate_aggregated
+    check_aggregated(config)
+    engine = SparkEngine(config.spark_master)
+    local = Path(config.predictions).is_file()
+    meta = scored_file_meta(config.predictions) if local else {}
+    config = replace(config, target=config.target or meta.get("target") or "", score=config.score or meta.get("score_column") or "")
+    if not config.target or not config.score: raise InputError("a predictions file needs --target COL and --score COL")
+    say(f"evaluation: aggregating {config.predictions} on Spark ({config.n_resamples:,} resamples from the histogram)", progress)
+    rel = engine.relation(config.predictions, "predictions")
+    where = str(Path(config.predictions).resolve()) if local else config.predictions
+    source = {"predictions_file": where, "sha256": sha256_file(config.predictions) if local else None}
+    body = evaluate_aggregated(engine, rel, engine.columns(rel), config, source=source)
+    info = engine.describe()
+    return Result("evaluation", body, provenance(inputs={"data": {"file": where, "sha256": source["sha256"]}}, model=config.score,
+                                                 seed=config.seed, engine="spark", engine_info=info))
 
 def evaluation_headline(body: dict) -> str:
     "The headline metric with its interval"
@@ -699,7 +734,9 @@ def summary_frame(result: Result) -> pd.DataFrame:
         rows.append(("prediction interval", f"{' to '.join(i['columns'])}: covers {i['coverage']:.1%} [{i['ci_low']:.1%}, {i['ci_high']:.1%}] "
                                             f"of targets ({i['below']:.1%} below, {i['above']:.1%} above), mean width {i['mean_width']:.4g}"))
     bs = b["bootstrap"]
-    rows += [("bootstrap", f"{bs['n_resamples']} resamples, seed {bs['seed']}, 95% percentile intervals"),
+    rows += [(f"{a['metric']} (approximate)", f"{a['method']}; within {a['bound']:.2g} of the exact value") for a in b.get("approximations") or []]
+    rows += [("bootstrap", f"{bs['n_resamples']} resamples, seed {bs['seed']}, 95% percentile intervals"
+                           + (f" ({bs['method']})" if bs.get("method") else "")),
              ("created", result.provenance.get("created_at"))]
     return pd.DataFrame(rows, columns=["item", "value"])
 

@@ -19,7 +19,8 @@ from .core import lazy_module
 pd = lazy_module("pandas")       # pandas (0.3 s to import) loads on first use: `--help` stays fast
 
 # %% auto #0
-__all__ = ['pd', 'GRID', 'ThresholdRule', 'parse_threshold_rule', 'threshold_table', 'choose_threshold', 'threshold_figure']
+__all__ = ['pd', 'GRID', 'ThresholdRule', 'parse_threshold_rule', 'threshold_table', 'choose_from_table', 'choose_threshold',
+           'threshold_figure']
 
 # %% ../nbs/12a_thresholds.ipynb #c005
 @dataclass(frozen=True)
@@ -84,16 +85,20 @@ def threshold_table(y_true, y_score, *, fp_cost: float = 1.0, fn_cost: float = 1
     return pd.DataFrame({"threshold": grid, "tp": tp, "fp": fp, "fn": fn, "tn": n - P - fp, "precision": precision,
                          "recall": recall, "f1": f1, "expected_cost": (fp_cost * fp + fn_cost * fn) / n})
 
-def choose_threshold(y_true, y_score, rule: ThresholdRule) -> float:
-    "The threshold `rule` picks on these rows"
+def choose_from_table(table: pd.DataFrame, rule: ThresholdRule) -> float:
+    "The threshold `rule` picks from a `threshold_table` (one made from rows, or from a score histogram on Spark)"
     if rule.kind == "fixed": return rule.value
-    t = threshold_table(y_true, y_score, fp_cost=rule.fp_cost, fn_cost=rule.fn_cost)
-    t = t[(t.threshold > 0) & (t.threshold < 1)]
+    t = table[(table.threshold > 0) & (table.threshold < 1)]
     if rule.kind == "f1": return float(t.loc[t.f1.idxmax(), "threshold"])
     if rule.kind == "cost": return float(t.loc[t.expected_cost.idxmin(), "threshold"])
     ok = t[t.precision >= rule.value]
     if ok.empty: raise InputError(f"no threshold reaches precision >= {rule.value:g} on these rows; lower the floor")
     return float(ok.threshold.min())
+
+def choose_threshold(y_true, y_score, rule: ThresholdRule) -> float:
+    "The threshold `rule` picks on these rows"
+    if rule.kind == "fixed": return rule.value
+    return choose_from_table(threshold_table(y_true, y_score, fp_cost=rule.fp_cost, fn_cost=rule.fn_cost), rule)
 
 # %% ../nbs/12a_thresholds.ipynb #c011
 def threshold_figure(table: pd.DataFrame, chosen: float) -> go.Figure:
