@@ -170,7 +170,7 @@ def _add_train(p):
     p.add_argument("--no-baseline", action="store_true", help="do not train the baseline")
     p.add_argument("--engine", choices=["auto", "duckdb", "spark"], default="auto",
                    help="where to train (auto: $MLBENCH_ENGINE, else duckdb); spark: --table is a Spark table or Parquet path, trained "
-                        "with xgboost.spark, registered here (binary and regression)")
+                        "with xgboost.spark, registered here (binary, regression, ranking with --group)")
     p.add_argument("--spark-master", default=None, metavar="URL", help="Spark: sc://host:15002 (Connect), spark://..., or local[N] (default: $SPARK_REMOTE or local[2])")
     p.add_argument("--num-workers", type=_int_in(1, 10_000), default=2, metavar="N", help="Spark: XGBoost's training tasks (default: 2)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu",
@@ -384,13 +384,13 @@ def _run_train_spark(args) -> int:
     from mlbench import pipeline
     from mlbench.engine import _check_spark_installed
     _check_spark_installed()
-    if args.group or args.objective or args.task in ("multiclass", "ranking"):
-        raise MlbenchError("on Spark mlbench trains binary classifiers and regressors with their default objectives; train this with --engine duckdb")
+    if args.objective or args.task == "multiclass":
+        raise MlbenchError("on Spark mlbench trains binary classifiers, regressors and rankers with their default objectives; train this with --engine duckdb")
     record, t = pipeline.train_spark(args.workspace, args.table, args.target, name=args.name or f"{args.table.rsplit('/', 1)[-1].split('.')[0]}_xgb",
                                      task=args.task, features=args.features, exclude=args.exclude, time_column=args.time_column,
                                      positive=args.positive, seed=args.seed, num_boost_round=args.num_boost_round,
                                      early_stopping_rounds=args.early_stopping_rounds, num_workers=args.num_workers,
-                                     spark_master=args.spark_master, progress=not args.quiet)
+                                     group=args.group, spark_master=args.spark_master, progress=not args.quiet)
     print(f"task: {t['task']}; trained on Spark {t['engine']['version']} ({t['engine']['master']}) with {t['num_workers']} workers; "
           f"{t['rounds_trained']} rounds, best iteration {t['best_iteration']} (early stopping on validation {t['early_stopping_metric']})")
     print(f"split: {t['split']['method']}; rows train {t['rows']['train']:,}, valid {t['rows']['valid']:,}, test {t['rows']['test']:,} "

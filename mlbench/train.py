@@ -535,12 +535,15 @@ def train_on_spark(
     task: str = "auto", features=None, exclude=(), time_column: str | None = None, positive: str | None = None,
     seed: int = 42, num_boost_round: int = 1000, early_stopping_rounds: int = 50,
     num_workers: int = 2,                  # XGBoost's Spark tasks
+    group: str | None = None,              # a ranker's query column: SparkXGBRanker, queries kept whole in the split. XGBoost
+                                           # reads query ids as 32-bit: a query's id is its hash below 2^31 (two of 1M queries
+                                           # share one with odds ~1e-4 per query: a negligible merge of their rows)
     spark_master: str | None = None, progress: bool = True,
 ) -> tuple:
     "Train an XGBoost model on a Spark table or Parquet path with `xgboost.spark`, register its booster in `ws`: (record, training)"
     import logging
     from pyspark.sql import functions as F
-    from xgboost.spark import SparkXGBClassifier, SparkXGBRegressor
+    from xgboost.spark import SparkXGBClassifier, SparkXGBRegressor, SparkXGBRanker
     from mlbench.engine import SparkEngine
     check_model_name(name)
     logging.getLogger("XGBoost-PySpark").setLevel(logging.WARNING)
@@ -548,14 +551,22 @@ def train_on_spark(
     rel = spark.relation(source, "training data")
     columns = spark.columns(rel)
     if target not in columns: raise InputError(f"unknown target column {target!r} (columns: {', '.join(columns)})")
+    if group is not None and group not in columns: raise InputError(f"unknown group column {group!r} (columns: {', '.join(columns)})")
+    if group is not None and task not in ("auto", "ranking"): raise InputError(f"--group names the query column of a ranker; it does not go with --task {task}")
+    if task == "ranking" and group is None: raise InputError("--task ranking needs --group QUERY_COL: the column saying which rows are ranked together")
     t = F.col(f"`{target}`")
     k, values = (lambda r: (r[0], sorted(r[1])))(spark.spark.table(rel).where(t.isNotNull()).agg(
         F.countDistinct(t), F.slice(F.collect_set(t.cast("string")), 1, 6)).first())
     asked = task
+    if group is not None: task = "ranking"
     if task == "auto": task = "binary" if (k == 2 or positive is not None) else "regression" if column_kind(columns[target]) == "numeric" else task
-    if task not in ("binary", "regression"):
-        raise InputError(f"on Spark mlbench trains binary classifiers and regressors; target {target!r} has {k} values ({', '.join(values)}). "
+    if task not in ("binary", "regression", "ranking"):
+        raise InputError(f"on Spark mlbench trains binary classifiers, regressors and rankers; target {target!r} has {k} values ({', '.join(values)}). "
                          "Train it with --engine duckdb")
+    if task == "ranking":
+        if column_kind(columns[target]) != "numeric": raise InputError(f"target {target!r} has type {columns[target]}; a ranking target is a relevance grade (0, 1, 2, ...)")
+        if spark.spark.table(rel).where(t < 0).limit(1).count():
+            raise InputError(f"target {target!r} has negative values; a ranking target is a relevance grade >= 0 (0, 1, 2, ...)")
     if task == "binary":
         if k != 2: raise InputError(f"target {target!r} has {k} distinct values ({', '.join(values)}); a binary classifier needs 2")
         if positive is None and not set(values) <= {"0", "1", "true", "false", "0.0", "1.0"}:
@@ -563,11 +574,15 @@ def train_on_spark(
         if positive is not None and str(positive) not in values: raise InputError(f"--positive {positive!r} is not a value of target {target!r} (values: {', '.join(values)})")
         label = (t.cast("string") == F.lit(str(positive))) if positive is not None else t.cast("string").isin("1", "true", "1.0")
     else: label = t
-    if time_column is None: time_column = next((c for c, ty in columns.items() if column_kind(ty) == "time"), None)
+    if time_column is None and group is None: time_column = next((c for c, ty in columns.items() if column_kind(ty) == "time"), None)
     ids = identifier_columns(spark, rel, columns) if not features else {}
-    numeric, categorical, left_out = infer_features(columns, target, time_column, features, exclude, ids)
-    frame = spark.spark.table(rel).where(t.isNotNull())
-    if time_column:
+    numeric, categorical, left_out = infer_features(columns, target, time_column, features, [*exclude, *([group] if group else [])], ids)
+    frame = spark.spark.table(rel).where(t.isNotNull() & (F.col(f"`{group}`").isNotNull() if group else F.lit(True)))
+    if group:                         # whole queries to each part: a query's rows are ranked against each other
+        bucket = F.abs(F.xxhash64(F.col(f"`{group}`").cast("string"), F.lit(seed))) % 10_000
+        part = F.when(bucket < 6_000, "train").when(bucket < 8_000, "valid").otherwise("test")
+        split = {"method": "group_hash", "group": group, "seed": seed, "valid_fraction": 0.2, "test_fraction": 0.2, "engine": "spark"}
+    elif time_column:
         cuts = frame.select(F.percentile_approx(F.col(f"`{time_column}`").cast("timestamp"), [0.6, 0.8], 10_000)).first()[0]
         when = F.col(f"`{time_column}`").cast("timestamp")
         part = F.when(when.isNull() | (when < F.lit(cuts[0])), "train").when(when < F.lit(cuts[1]), "valid").otherwise("test")
@@ -583,15 +598,17 @@ def train_on_spark(
                .distinct().orderBy("v").limit(MAX_LEVELS + 1).collect()]
         if len(got) > MAX_LEVELS: raise InputError(f"column {c!r} has more than {MAX_LEVELS} distinct values; leave it out with --exclude {c}")
         levels[c] = got
-    spec = FeatureSpec(target, numeric, levels, positive if task == "binary" else None, task=task)
+    spec = FeatureSpec(target, numeric, levels, positive if task == "binary" else None, task=task, group=group)
     def code(c):                      # a category's code among its training levels, as the local dmatrix gives it
         lookup = F.create_map(*[x for i, v in enumerate(levels[c]) for x in (F.lit(v), F.lit(float(i)))]) if levels[c] else None
         return (lookup[F.col(f"`{c}`").cast("string")] if lookup is not None else F.lit(None).cast("double")).alias(c)
     data = frame.select(*[F.col(f"`{c}`").cast("double").alias(c) for c in numeric], *[code(c) for c in categorical],
-                        label.cast("double").alias("_label"), (F.col("_part") == "valid").alias("_valid"), F.col("_part"))
-    estimator = SparkXGBClassifier if task == "binary" else SparkXGBRegressor
-    metric = "logloss" if task == "binary" else "rmse"
+                        label.cast("double").alias("_label"), (F.col("_part") == "valid").alias("_valid"), F.col("_part"),
+                        *([F.col(f"`{group}`").alias(group), F.pmod(F.xxhash64(F.col(f"`{group}`").cast("string")), F.lit(2**31 - 1)).alias("_qid")] if group else []))
+    estimator = {"binary": SparkXGBClassifier, "regression": SparkXGBRegressor, "ranking": SparkXGBRanker}[task]
+    metric = {"binary": "logloss", "regression": "rmse", "ranking": "ndcg@10"}[task]
     fit = estimator(features_col=spec.columns, label_col="_label", validation_indicator_col="_valid", num_workers=num_workers,
+                    **({"qid_col": "_qid"} if group else {}),
                     n_estimators=num_boost_round, early_stopping_rounds=early_stopping_rounds, eval_metric=metric, seed=seed,
                     feature_types=["q"] * len(numeric) + ["c"] * len(categorical), tree_method="hist", verbosity=0
                     ).fit(data.where(F.col("_part") != "test"))
@@ -602,9 +619,10 @@ def train_on_spark(
         y, s = df["_label"].to_numpy(), model.booster.predict(xgb.DMatrix(df[spec.columns], feature_types=["q"] * len(numeric) + ["c"] * len(categorical),
                                                                              enable_categorical=True), iteration_range=(0, model.booster.best_iteration + 1))
         metrics |= {f"{p}_{k}": v for k, v in task_scores(spec, y.astype(int) if task == "binary" else y, s, df).items()} | {f"n_{p}": len(df)}
-    why = "asked for" if asked != "auto" else (f"target {target!r} has 2 values" if task == "binary" else f"target {target!r} is numeric with {k:,} values")
+    why = ("asked for" if asked != "auto" else f"--group {group} names the queries" if group else
+           f"target {target!r} has 2 values" if task == "binary" else f"target {target!r} is numeric with {k:,} values")
     training = {"task": task, "task_reason": why, "engine": spark.describe(), "num_workers": num_workers,
-                "objective": "binary:logistic" if task == "binary" else "reg:squarederror", "rounds_trained": model.booster.num_boosted_rounds(),
+                "objective": {"binary": "binary:logistic", "regression": "reg:squarederror", "ranking": "rank:ndcg"}[task], "rounds_trained": model.booster.num_boosted_rounds(),
                 "best_iteration": model.booster.best_iteration, "early_stopping_metric": metric,
                 "features": {"numeric": numeric, "categorical": categorical}, "left_out": left_out, "split": split,
                 "positive_class": positive, "rows": {p: metrics.get(f"n_{p}") for p in ("train", "valid", "test")}}

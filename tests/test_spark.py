@@ -161,7 +161,7 @@ def test_train_on_spark_registers_a_model_every_path_reads(tmp_path):
     expected = pd.Series(spark_model.predict(new), index=new.customer_id).loc[scored.customer_id].to_numpy()
     assert abs(scored.score.to_numpy() - expected).max() <= 1e-12
     bad = run_mlbench("train", "--table", tmp_path/"customers.parquet", "--target", "plan", "--engine", "spark", "--workspace", ws, "--quiet")
-    assert bad.returncode == 2 and len(problem_lines(bad.stderr)) == 1 and "binary classifiers and regressors" in bad.stderr, bad.stderr
+    assert bad.returncode == 2 and len(problem_lines(bad.stderr)) == 1 and "binary classifiers, regressors and rankers" in bad.stderr, bad.stderr
 
 
 def test_evaluate_on_spark_equals_duckdb(data, tmp_path):
@@ -208,3 +208,24 @@ def test_evaluate_on_spark_equals_duckdb(data, tmp_path):
                       "--sensitive", "plan", "--out", tmp_path/"bad", "--quiet")
     assert bad.returncode == 2 and len(problem_lines(bad.stderr)) == 1 and "not computed on Spark yet" in bad.stderr, bad.stderr
     assert not (tmp_path/"bad").exists()
+
+
+def test_train_a_ranker_on_spark(tmp_path):
+    "SparkXGBRanker on whole queries: the registered ranker reads as any ranker, and beats the order the results were shown in"
+    from mlbench.demo_data import make_search_results
+    from mlbench.registry import get_model, load_model
+    from mlbench.workspace import Workspace
+    from mlbench.ranking import query_metrics
+    ws = tmp_path/"ws.duckdb"
+    make_search_results(600, seed=2).to_parquet(tmp_path/"search.parquet")
+    proc = run_mlbench("train", "--table", tmp_path/"search.parquet", "--target", "relevance", "--group", "query_id", "--exclude", "shown_position",
+                       "--exclude", "item_id", "--name", "ranker", "--engine", "spark", "--num-boost-round", "150", "--workspace", ws, "--quiet")
+    assert proc.returncode == 0 and "task: ranking" in proc.stdout and "registered ranker:1" in proc.stdout, proc.stderr + proc.stdout
+    with Workspace(ws, read_only=True) as w:
+        record = get_model(w, "ranker"); model = load_model(w, record)
+    assert model.spec.task == "ranking" and model.spec.group == "query_id" and "query_id" not in model.spec.columns
+    assert record.params["training"]["split"]["method"] == "group_hash"
+    new = make_search_results(300, seed=9)
+    learned = query_metrics(new.relevance.to_numpy(), model.predict(new), new.query_id.to_numpy(), ks=(10,))["ndcg@10"].mean()
+    shown = query_metrics(new.relevance.to_numpy(), -new.shown_position.to_numpy(float), new.query_id.to_numpy(), ks=(10,))["ndcg@10"].mean()
+    assert learned > shown + 0.02 and record.metrics["valid_ndcg@10"] > 0.7, (learned, shown, record.metrics)
