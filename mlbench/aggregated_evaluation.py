@@ -23,7 +23,8 @@ pd = lazy_module("pandas")
 __all__ = ['pd', 'HISTOGRAM_BINS', 'TOP_ROWS', 'REGRESSION_TERMS', 'SPARK_REFUSED', 'target_summary_sql', 'binary_cells_sql',
            'regression_moments_sql', 'Cells', 'histogram_auc', 'histogram_average_precision', 'auc_bound',
            'average_precision_bound', 'binary_from_cells', 'histogram_threshold_table', 'histogram_curves',
-           'histogram_reliability', 'regression_from_moments', 'check_aggregated', 'evaluate_aggregated']
+           'histogram_reliability', 'regression_from_moments', 'check_aggregated', 'aggregated_metrics',
+           'evaluate_aggregated']
 
 # %% ../nbs/19a_aggregated_evaluation.ipynb #a006
 HISTOGRAM_BINS = 102_400     # 100 × 1024: every step of the 0.01 threshold grid is a bin edge
@@ -213,7 +214,7 @@ def binary_from_cells(c: Cells, *, n_resamples: int, seed: int, threshold_bin: i
         for k, v in got.items(): draws[k].append(v)
     out = {}
     for k, v in point.items():
-        d = np.concatenate(draws[k]); d = d[np.isfinite(d)]
+        d = np.concatenate(draws[k]) if draws[k] else np.array([]); d = d[np.isfinite(d)]
         lo, hi = np.percentile(d, [50 * (1 - confidence), 50 * (1 + confidence)]) if len(d) else (np.nan, np.nan)
         out[k] = Interval(v, float(lo), float(hi))
     return out
@@ -302,7 +303,7 @@ def regression_from_moments(cells: "pd.DataFrame", *, n_resamples: int, seed: in
         draws.append(_regression_values(S.sum(axis=1)))
     out = {}
     for k in task_metrics("regression"):
-        d = np.concatenate([x[k] for x in draws]); d = d[np.isfinite(d)]
+        d = np.concatenate([x[k] for x in draws]) if draws else np.array([]); d = d[np.isfinite(d)]
         lo, hi = np.percentile(d, [50 * (1 - confidence), 50 * (1 + confidence)]) if len(d) else (np.nan, np.nan)
         out[k] = Interval(float(point[k][0]), float(lo), float(hi))
     return out
@@ -353,6 +354,31 @@ def _segment_labels(values: "pd.Series", counts: "pd.Series") -> "pd.Series":
     label = values.where(values.notna(), MISSING_GROUP)
     top = counts.groupby(label).sum().sort_values(ascending=False, kind="stable").index[:MAX_LEVELS]
     return label.where(label.isin(top), "(other)")
+
+
+def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *, threshold: float = 0.5) -> tuple[str, dict, list]:
+    """Every metric of a scored relation, without intervals, as `metrics.compute_metrics` gives them: (task, name -> value,
+    approximations). Binary when the target is boolean or only 0/1, else regression. What drift's performance change
+    uses on Spark"""
+    for what, c in (("target", target), ("score", score)):
+        if c not in types: raise InputError(f"unknown {what} column {c!r} (columns: {', '.join(types)})")
+    rows, with_target, missing_score, not_01, y_mean = engine.execute(target_summary_sql(rel, target, score)).fetchone()
+    if with_target == missing_score: raise InputError(f"no row has both {target!r} and {score!r}; nothing to measure")
+    kind = column_kind(types[target])
+    if kind == "boolean" or (kind == "numeric" and not_01 == 0):
+        df = engine.execute(binary_cells_sql(rel, target, score), [threshold]).df()
+        texts = sorted(set(df.target))
+        positive, _ = _positive_of(texts, kind, None, target)
+        if df.s_min.min() < 0 or df.s_max.max() > 1: raise InputError(f"scores must be probabilities in [0, 1]; {score!r} is not")
+        cells = Cells.from_frame(df, df.target.isin({t for t, p in zip(texts, positive) if p}).to_numpy())
+        pos, neg = cells.per_bin(cells.n * cells.y), cells.per_bin(cells.n * (1 - cells.y))
+        got = binary_from_cells(cells, n_resamples=0, seed=0)
+        return "binary", {k: i.value for k, i in got.items()}, [
+            {"metric": "roc_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's pairs as ties", "bound": auc_bound(pos, neg)},
+            {"metric": "pr_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's rows tied", "bound": average_precision_bound(pos, neg)}]
+    if kind != "numeric": raise InputError(f"target {target!r} has type {types[target]}; the performance change needs a 0/1 or numeric target")
+    cells = engine.execute(regression_moments_sql(rel, target, score), [y_mean, y_mean]).df()
+    return "regression", {k: i.value for k, i in regression_from_moments(cells, n_resamples=0, seed=0).items()}, []
 
 
 def _top_rows(engine, sql: str, params: list, columns: list) -> list:

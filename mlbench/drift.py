@@ -397,8 +397,8 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
     if (time is None) != (window is None): raise InputError("--time and --window go together")
     from mlbench.engine import engine_name
     if engine_name(engine) == "spark":
-        return _run_drift_spark(reference, current, columns=columns, prediction=prediction, target=target, time=time, config=config,
-                                workspace=workspace, spark_master=spark_master, progress=progress)
+        return _run_drift_spark(reference, current, columns=columns, prediction=prediction, target=target, time=time, window=window,
+                                config=config, workspace=workspace, spark_master=spark_master, progress=progress)
     profile = None
     if is_profile_reference(reference):           # a stored reference profile: the reference is never read again
         from mlbench.profile import load_profile, compare_to_profile
@@ -448,7 +448,7 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                                  f"WHERE {quote_ident(target)} IS NOT NULL AND {quote_ident(prediction)} IS NOT NULL").df()
                 perf[side] = compute_metrics("binary" if set(df.y.unique()) <= {0, 1} else "regression", df.y, df.p)
             performance = {"reference": perf["reference"], "current": perf["current"],
-                           "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}}
+                           "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}, "approximations": []}
         windows = None
         if time:
             t = quote_ident(time)
@@ -462,30 +462,68 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
     return _drift_report(res, left_out, config, performance, windows)
 
-def _run_drift_spark(reference: str, current: str, *, columns, prediction, target, time, config: DriftConfig, workspace,
+def _run_drift_spark(reference: str, current: str, *, columns, prediction, target, time, window, config: DriftConfig, workspace,
                      spark_master, progress: bool) -> dict:
-    "The drift readout on Spark: the reference profiled there (or a stored profile), the current data counted against it"
-    from mlbench.engine import SparkEngine
+    """The drift readout on Spark: the reference profiled there (or a stored profile), the current data counted against it;
+    per window, each window's rows (DuckDB's `time_bucket` windows, `engine.spark_time_bucket`) counted against it too;
+    the performance change from the scores' histograms or sums (`aggregated_evaluation.aggregated_metrics`)"""
+    from mlbench.engine import SparkEngine, spark_time_bucket
     from mlbench.profile import load_profile, compare_to_profile, profile_relation
-    if time: raise InputError("drift per window (--time, --window) is not computed on Spark yet; run it with --engine duckdb")
-    if target: raise InputError("the performance change (--target) is not computed on Spark yet; run it with --engine duckdb")
+    from mlbench.aggregated_evaluation import aggregated_metrics
     if config.numeric_method == "wasserstein": raise InputError("--numeric-method wasserstein needs values between quantiles, which Spark "
                                                                 "does not bring back; use psi or ks with --engine spark")
+    if window: _interval(window)
     spark = SparkEngine(spark_master)
     cur = spark.relation(current, "current data")
     cur_cols = spark.columns(cur)
-    if prediction and prediction not in cur_cols: raise InputError(f"prediction column {prediction!r} is not in the current data")
+    if time: check_time_column(cur_cols, time, "the current data")
+    for what, c in (("prediction", prediction), ("target", target)):
+        if c and c not in cur_cols: raise InputError(f"{what} column {c!r} is not in the current data")
+    ref = None
     if is_profile_reference(reference): profile = load_profile(reference, workspace).profile
     else:
         ref = spark.relation(reference, "reference data")
-        shared = [c for c in spark.columns(ref) if c in cur_cols]
+        ref_cols = spark.columns(ref)
+        shared = [c for c in ref_cols if c in cur_cols]
         missing = [c for c in columns or [] if c not in shared]
         if missing: raise InputError(f"column {missing[0]!r} is not in both data sets (shared: {', '.join(shared)})")
-        profile = profile_relation(spark, ref, list(columns) if columns else None, progress=progress)
-    left_out = {c: why for c, why in profile["left_out"].items() if c in cur_cols and c != prediction}
-    cols = list(columns) if columns else [c for c in profile["columns"] if c in cur_cols]
+        for what, c in (("prediction", prediction), ("target", target)):
+            if c and target and prediction and c not in ref_cols:
+                raise InputError(f"{what} column {c!r} is not in the reference data; the performance change needs it in both")
+        profile = profile_relation(spark, ref, [c for c in columns if c != time] if columns else None, progress=progress)
+    left_out = {c: why for c, why in profile["left_out"].items() if c in cur_cols and c not in (prediction, target)}
+    if time: left_out[time] = "time column of the windows"
+    cols = list(columns) if columns else [c for c in profile["columns"] if c in cur_cols and c not in left_out]
+    if time: cols = [c for c in cols if c != time]
     res = compare_to_profile(spark, profile, cur, cols, config, progress="drift" if progress else None)
-    return _drift_report(res, left_out, config, None, None)
+    performance = None
+    if prediction and target:
+        perf, approximations = {}, []
+        if ref is None:
+            stored = profile.get("performance") or {}
+            if (stored.get("score"), stored.get("target")) != (prediction, target):
+                raise InputError(f"the reference profile holds no performance of {prediction!r} against {target!r}; make it with "
+                                 f"mlbench profile --data ... --score {prediction} --target {target}")
+            perf["reference"] = stored["metrics"]
+        for side, rel in (("reference", ref), ("current", cur)):
+            if rel is None: continue
+            _, perf[side], approx = aggregated_metrics(spark, rel, spark.columns(rel), target, prediction)
+            approximations += [a | {"side": side} for a in approx]
+        performance = {"reference": perf["reference"], "current": perf["current"],
+                       "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}, "approximations": approximations}
+    windows = None
+    if time:
+        bucket = spark_time_bucket(f"CAST(`{time}` AS TIMESTAMP)", window)
+        starts = [r[0] for r in spark.execute(f"SELECT DISTINCT {bucket} AS start FROM {cur} WHERE `{time}` IS NOT NULL ORDER BY start",
+                                              dialect="spark").fetchall()]
+        names = [r["name"] for r in res["columns"] if r["psi"] is not None]
+        windows = []
+        for s in progress_bar(starts, desc="drift per window", unit="window", enabled=progress):
+            sub = spark.view(f"SELECT * FROM {cur} WHERE `{time}` IS NOT NULL AND {bucket} = ?", [s])
+            w = compare_to_profile(spark, profile, sub, names, config)
+            windows.append(_window_summary({"window_start": str(s), "rows": spark.execute(f"SELECT count(*) FROM {sub}", dialect="spark").fetchone()[0],
+                                            "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
+    return _drift_report(res, left_out, config, performance, windows)
 
 def _drift_report(res: dict, left_out: dict, config: DriftConfig, performance, windows) -> dict:
     "The comparison with its severity counts, status, worst windows, thresholds and headline"

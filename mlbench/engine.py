@@ -15,7 +15,7 @@ sqlglot = lazy_module("sqlglot")       # loaded with the Spark engine only
 
 # %% auto #0
 __all__ = ['sqlglot', 'ENGINES', 'SPARK_INSTALL', 'DEFAULT_MASTER', 'QUIET_LOG4J', 'START_TIMEOUT', 'spark_sql', 'engine_name',
-           'spark_session', 'duckdb_type', 'SparkCursor', 'SparkEngine', 'describe_duckdb']
+           'spark_session', 'duckdb_type', 'SparkCursor', 'SparkEngine', 'describe_duckdb', 'spark_time_bucket']
 
 # %% ../nbs/08_engine.ipynb #g005
 ENGINES = ("duckdb", "spark")
@@ -184,6 +184,12 @@ class SparkEngine:
         if tree.args.get("with") is not None and not tree.args["with"].expressions: tree.set("with", None)
         return SparkCursor(self.spark.sql(spark_sql(tree.sql(dialect="duckdb")), **args), cached)
 
+    def view(self, sql: str, params=None) -> str:
+        "A temporary view of a Spark SQL query (parameters bound by Spark), for functions that take a relation's name"
+        name = f"mlbench_rel_{next(self._views)}"
+        self.spark.sql(sql, **({"args": list(params)} if params else {})).createOrReplaceTempView(name)
+        return name
+
     def describe(self) -> dict:
         "What provenance records of the engine"
         sc = getattr(self.spark, "sparkContext", None) if not (self.master or "").startswith("sc://") else None
@@ -195,3 +201,19 @@ def describe_duckdb() -> dict:
     "What provenance records of the default engine"
     import duckdb
     return {"engine": "duckdb", "version": duckdb.__version__, "master": None}
+
+# %% ../nbs/08_engine.ipynb #x001
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
+_BUCKET_ORIGIN = 946857600          # 2000-01-03 00:00:00 UTC, DuckDB's time_bucket origin for widths below a month
+
+def spark_time_bucket(expr: str, window: str) -> str:
+    "Spark SQL for DuckDB's `time_bucket(parse_interval(window), expr)`: the start of the window holding each time"
+    from mlbench.core import _duration_parts
+    n, unit = _duration_parts(window)
+    if unit in ("month", "year"):
+        months = n * (12 if unit == "year" else 1)
+        index = f"((year({expr}) - 2000) * 12 + month({expr}) - 1)"
+        start = f"(floor({index} / {months}) * {months})"
+        return f"make_timestamp(2000 + CAST(floor({start} / 12) AS INT), CAST(pmod({start}, 12) AS INT) + 1, 1, 0, 0, 0)"
+    width = n * _SECONDS[unit]
+    return f"timestamp_seconds({_BUCKET_ORIGIN} + floor((unix_seconds({expr}) - {_BUCKET_ORIGIN}) / {width}) * {width})"

@@ -83,9 +83,9 @@ def test_spark_refusals_are_one_line(data, tmp_path):
     assert proc.returncode == 2 and len(problem_lines(proc.stderr)) == 1 and "needs a Java runtime" in proc.stderr, proc.stderr
     proc = run_mlbench(*base, "--spark-master", "spark://192.0.2.1:7077", env={"MLBENCH_SPARK_TIMEOUT": "5"}, timeout=120)
     assert proc.returncode == 2 and "Spark at spark://192.0.2.1:7077" in proc.stderr and len(problem_lines(proc.stderr)) == 1, proc.stderr
-    drift = run_mlbench("drift", "--reference", data/"ref.parquet", "--current", data/"cur.parquet", "--engine", "spark", "--time", "signup_at",
-                        "--window", "1w", "--out", tmp_path/"d", "--quiet")
-    assert drift.returncode == 2 and "not computed on Spark yet" in drift.stderr, drift.stderr
+    drift = run_mlbench("drift", "--reference", data/"ref.parquet", "--current", data/"cur.parquet", "--engine", "spark",
+                        "--numeric-method", "wasserstein", "--out", tmp_path/"d", "--quiet")
+    assert drift.returncode == 2 and "Spark does not bring back" in drift.stderr and len(problem_lines(drift.stderr)) == 1, drift.stderr
     assert not (tmp_path/"r").exists() and not (tmp_path/"d").exists()
 
 
@@ -229,3 +229,28 @@ def test_train_a_ranker_on_spark(tmp_path):
     learned = query_metrics(new.relevance.to_numpy(), model.predict(new), new.query_id.to_numpy(), ks=(10,))["ndcg@10"].mean()
     shown = query_metrics(new.relevance.to_numpy(), -new.shown_position.to_numpy(float), new.query_id.to_numpy(), ks=(10,))["ndcg@10"].mean()
     assert learned > shown + 0.02 and record.metrics["valid_ndcg@10"] > 0.7, (learned, shown, record.metrics)
+
+
+def test_drift_windows_and_performance_on_spark(data, tmp_path):
+    "Per-window drift (DuckDB's time_bucket windows) and the performance change on Spark: the windows, their PSI and the "
+    "exact metrics equal DuckDB's; ROC AUC and average precision within the stated bound"
+    import numpy as np, pandas as pd
+    ref, cur = pd.read_parquet(data/"ref.parquet"), pd.read_parquet(data/"cur.parquet")
+    for i, df in enumerate((ref, cur)):
+        noise = np.random.default_rng(i).normal(0, 1, len(df))
+        df["score"] = 1 / (1 + np.exp(-(1.5 * df.churned - 1 + noise * (1 + i))))     # worse on the current data
+        df.to_parquet(tmp_path/f"{('ref', 'cur')[i]}.parquet")
+    opts = dict(reference=str(tmp_path/"ref.parquet"), current=str(tmp_path/"cur.parquet"), time="signup_at", window="1w",
+                prediction="score", target="churned", workspace=str(tmp_path/"ws.duckdb"))
+    duck, spark = (mlbench.drift(**opts, engine=e).body for e in ("duckdb", "spark"))
+    assert [w["window_start"] for w in duck["windows"]] == [w["window_start"] for w in spark["windows"]] and len(duck["windows"]) >= 4
+    for a, b in zip(duck["windows"], spark["windows"]):
+        assert a["rows"] == b["rows"] and a.keys() == b.keys() and a["major"] == b["major"]
+        assert all(close(a["columns"][k], b["columns"][k]) for k in a["columns"]), (a["columns"], b["columns"])
+    assert duck["left_out"]["signup_at"] == spark["left_out"]["signup_at"]
+    bounds = {(x["side"], x["metric"]): x["bound"] for x in spark["performance"]["approximations"]}
+    assert duck["performance"]["approximations"] == [] and set(bounds) == {(s, m) for s in ("reference", "current") for m in ("roc_auc", "pr_auc")}
+    for side in ("reference", "current"):
+        for k, v in duck["performance"][side].items():
+            assert abs(spark["performance"][side][k] - v) <= bounds.get((side, k), 1e-9 * max(1, abs(v))), (side, k, v, spark["performance"][side][k])
+    assert spark["performance"]["change"]["roc_auc"] < -0.05 and spark["status"] == duck["status"]
