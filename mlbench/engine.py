@@ -145,13 +145,33 @@ class SparkEngine:
             reader = self.spark.read
             frame = (reader.parquet(str(path.resolve())) if FILE_READERS[path.suffix.lower()] == "read_parquet"
                      else reader.option("header", True).option("inferSchema", True).csv(str(path.resolve())))
-        elif "/" in s or "://" in s: frame = self.spark.read.parquet(s)
+        elif "/" in s or "://" in s:
+            if "://" not in s and not Path(s).exists(): raise InputError(f"{what} not found: {s}")
+            frame = self._delta(s) if self._is_delta(s) else self.spark.read.parquet(s)
         else:
             if not self.spark.catalog.tableExists(s): raise InputError(f"unknown table {s!r} in the Spark catalog; give a table, or a Parquet path")
             frame = self.spark.table(s)
         name = f"mlbench_rel_{next(self._views)}"
         frame.createOrReplaceTempView(name)
         return name
+
+    def _is_delta(self, path: str) -> bool:
+        "Whether a folder holds a Delta table (a `_delta_log`): object stores are asked through the session's Hadoop "
+        "file system (classic sessions; a Spark Connect client has none, so name the metastore table there)"
+        if "://" not in path: return (Path(path)/"_delta_log").is_dir()
+        try:
+            log = self.spark._jvm.org.apache.hadoop.fs.Path(path.rstrip("/") + "/_delta_log")
+            return bool(log.getFileSystem(self.spark._jsc.hadoopConfiguration()).exists(log))
+        except Exception: return False
+
+    def _delta(self, path: str):
+        "A Delta table through Delta Lake's reader: read as plain Parquet it would count the files its log has removed"
+        try: return self.spark.read.format("delta").load(path)
+        except Exception as e:
+            if "delta" not in str(e).lower() or "_delta_log" in str(e): raise
+            raise InputError(f"{path} is a Delta table, and this Spark session has no Delta Lake reader (read as plain Parquet it "
+                             "would count files its log removed); start Spark with Delta Lake (pip install delta-spark; "
+                             "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension) or name its metastore table") from None
 
     def columns(self, rel: str) -> dict:
         "Column name -> type (DuckDB's names) of a view"

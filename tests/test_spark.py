@@ -83,6 +83,8 @@ def test_spark_refusals_are_one_line(data, tmp_path):
     assert proc.returncode == 2 and len(problem_lines(proc.stderr)) == 1 and "needs a Java runtime" in proc.stderr, proc.stderr
     proc = run_mlbench(*base, "--spark-master", "spark://192.0.2.1:7077", env={"MLBENCH_SPARK_TIMEOUT": "5"}, timeout=120)
     assert proc.returncode == 2 and "Spark at spark://192.0.2.1:7077" in proc.stderr and len(problem_lines(proc.stderr)) == 1, proc.stderr
+    proc = run_mlbench(*base, "--spark-master", "sc://192.0.2.1:15002", env={"MLBENCH_SPARK_TIMEOUT": "5"}, timeout=120)   # Spark Connect
+    assert proc.returncode == 2 and "Spark at sc://192.0.2.1:15002 did not answer within 5 s" in proc.stderr and len(problem_lines(proc.stderr)) == 1, proc.stderr
     drift = run_mlbench("drift", "--reference", data/"ref.parquet", "--current", data/"cur.parquet", "--engine", "spark",
                         "--numeric-method", "wasserstein", "--out", tmp_path/"d", "--quiet")
     assert drift.returncode == 2 and "Spark does not bring back" in drift.stderr and len(problem_lines(drift.stderr)) == 1, drift.stderr
