@@ -1,9 +1,10 @@
-"""Benchmark of the Spark engine (issue 16): `ab` on 10M events and `drift` on 1M x 25 columns, Spark local[2] beside DuckDB.
+"""Benchmark of the Spark engine (issue 16): `ab` on 10M events, `drift` on 1M x 25 columns and `evaluate` of 10M scored
+rows (200 resamples), Spark local[2] beside DuckDB.
 
 Data are written by DuckDB itself. Each run is a fresh process, so its peak memory is its own: the Python process's
 VmHWM and, for Spark, the JVM's too (the driver, which in local mode also runs the executors). From the measured
 Spark scan rate it prints an estimate for `ab` on 1B events on a 10-node cluster.
-Usage: python bench/bench_spark.py [EVENTS] [DRIFT_ROWS] (default 10000000 1000000).
+Usage: python bench/bench_spark.py [EVENTS] [DRIFT_ROWS] [SCORED_ROWS] (default 10000000 1000000 10000000).
 """
 import subprocess, sys, tempfile, time
 from pathlib import Path
@@ -35,6 +36,16 @@ def write_columns(path: Path, rows: int, shift: float, seed: float):
         con.execute(f"COPY (SELECT {numeric}, {cats} FROM range({rows})) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 500000)")
 
 
+def write_scores(path: Path, rows: int):
+    "Scored predictions of a binary classifier: a 0/1 target (20% positive), a probability, a plan to segment by"
+    with duckdb.connect() as con:
+        con.execute("SELECT setseed(0.5)")
+        con.execute(f"""COPY (SELECT y, 1 / (1 + exp(-(1.4 * y - 1.6 + (random() + random() + random() - 1.5) * 2))) AS score,
+                               ['basic', 'pro', 'team'][1 + (i % 3)::INT] AS plan
+                        FROM (SELECT i, (random() < 0.2)::INT AS y FROM range({rows}) t(i)))
+                        TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)""")
+
+
 def peak_mib(pid="self") -> float:
     "Peak resident memory (VmHWM) of a process, MiB"
     return next(int(ln.split()[1]) for ln in Path(f"/proc/{pid}/status").read_text().splitlines() if ln.startswith("VmHWM")) / 1024
@@ -53,9 +64,14 @@ def run(what: str, engine: str, a: str, b: str):
         res = mlbench.ab(data=a, unit="user_id", variant="variant", control="control", metrics=str(ROOT/"mlbench"/"demo_files"/"demo_metrics.yml"),
                          time="ts", engine=engine, workspace="/nonexistent/ws.duckdb")
         extra = f"decision {res.body['decision']}"
-    else:
+    elif what == "drift":
         res = mlbench.drift(reference=a, current=b, engine=engine, workspace="/nonexistent/ws.duckdb")
         extra = f"{sum(r['drifted'] for r in res.body['columns'])} of {len(res.body['columns'])} columns drifted"
+    else:
+        res = mlbench.evaluate(predictions=a, target="y", score="score", segments=["plan"], n_resamples=200, engine=engine, explain=False)
+        auc = res.body["metrics"]["roc_auc"]
+        bound = next((x["bound"] for x in res.body["approximations"] if x["metric"] == "roc_auc"), 0.0)
+        extra = f"AUC {auc['value']:.6f} [{auc['ci_low']:.6f}, {auc['ci_high']:.6f}], bound {bound:.1e}"
     seconds = time.perf_counter() - start
     jvm = ""
     if engine == "spark":
@@ -65,13 +81,14 @@ def run(what: str, engine: str, a: str, b: str):
     if what == "ab" and engine == "spark": print(f"SCAN_SECONDS {seconds}", flush=True)
 
 
-def main(events: int = 10_000_000, rows: int = 1_000_000):
+def main(events: int = 10_000_000, rows: int = 1_000_000, scored: int = 10_000_000):
     tmp = Path(tempfile.mkdtemp(prefix="mlbench-bench-spark-"))
-    ev, ref, cur = tmp/"events.parquet", tmp/"ref.parquet", tmp/"cur.parquet"
-    write_events(ev, events); write_columns(ref, rows, 0.0, 0.1); write_columns(cur, rows, 0.2, 0.2)
-    print(f"ab: {events:,} events ({ev.stat().st_size / 2**20:,.0f} MiB Parquet); drift: {rows:,} x 25 columns each side", flush=True)
+    ev, ref, cur, sc = tmp/"events.parquet", tmp/"ref.parquet", tmp/"cur.parquet", tmp/"scored.parquet"
+    write_events(ev, events); write_columns(ref, rows, 0.0, 0.1); write_columns(cur, rows, 0.2, 0.2); write_scores(sc, scored)
+    print(f"ab: {events:,} events ({ev.stat().st_size / 2**20:,.0f} MiB Parquet); drift: {rows:,} x 25 columns each side; "
+          f"evaluate: {scored:,} scored rows", flush=True)
     spark_seconds = None
-    for what, a, b in (("ab", ev, ""), ("drift", ref, cur)):
+    for what, a, b in (("ab", ev, ""), ("drift", ref, cur), ("evaluate", sc, "")):
         for engine in ("duckdb", "spark"):
             out = subprocess.run([sys.executable, __file__, "--run", what, engine, str(a), str(b)], check=True, capture_output=True, text=True).stdout
             for line in out.splitlines():
