@@ -470,8 +470,6 @@ def _run_drift_spark(reference: str, current: str, *, columns, prediction, targe
     from mlbench.engine import SparkEngine, spark_time_bucket
     from mlbench.profile import load_profile, compare_to_profile, profile_relation
     from mlbench.aggregated_evaluation import aggregated_metrics
-    if config.numeric_method == "wasserstein": raise InputError("--numeric-method wasserstein needs values between quantiles, which Spark "
-                                                                "does not bring back; use psi or ks with --engine spark")
     if window: _interval(window)
     spark = SparkEngine(spark_master)
     cur = spark.relation(current, "current data")

@@ -22,8 +22,9 @@ stats = lazy_module("scipy.stats")     # loaded on first use: `--help` stays fas
 # %% auto #0
 __all__ = ['stats', 'PROFILE_KNOTS', 'MAX_CATEGORIES', 'PROFILE_VERSION', 'OTHER', 'CALIBRATION_BINS', 'SPARK_QUANTILE_ACCURACY',
            'PROFILES_DDL', 'PREFIX', 'numeric_profile', 'categorical_profile', 'ks_bounds', 'profile_relation',
-           'spark_counts_at', 'spark_numeric_profile', 'ks_bounds_from_counts', 'compare_to_profile', 'source_snapshot',
-           'StoredProfile', 'load_profile', 'list_profiles', 'make_profile']
+           'spark_counts_at', 'spark_counts_and_range', 'spark_numeric_profile', 'ks_bounds_from_counts',
+           'wasserstein_bounds_from_counts', 'compare_to_profile', 'source_snapshot', 'StoredProfile', 'load_profile',
+           'list_profiles', 'make_profile']
 
 # %% ../nbs/31a_profile.ipynb #p005
 PROFILE_KNOTS = 1000           # order statistics kept per numeric column: KS from a profile within about 1/(2 * PROFILE_KNOTS)
@@ -158,18 +159,26 @@ def _spark_values(engine, rel: str, col: str):
     return engine.spark.table(rel).select(F.col(f"`{col}`").cast("double").alias("x")).where("x IS NOT NULL")
 
 def spark_counts_at(engine, rel: str, col: str, knots) -> tuple[np.ndarray, np.ndarray]:
-    "Exact counts of values below and at or below each knot (sorted, unique, finite), in one pass: each value's number of "
-    "knots at or below it and strictly below it (two Bucketizers, the second at the next double up), counted together"
+    "Exact counts of values below and at or below each knot (sorted, unique, finite), in one pass"
+    return spark_counts_and_range(engine, rel, col, knots)[:2]
+
+def spark_counts_and_range(engine, rel: str, col: str, knots) -> tuple[np.ndarray, np.ndarray, float, float]:
+    "Exact counts of values below and at or below each knot (sorted, unique, finite), and the smallest and largest value, "
+    "in one pass: each value's number of knots at or below it and strictly below it (two Bucketizers, the second at the "
+    "next double up), counted together"
     from pyspark.ml.feature import Bucketizer
+    from pyspark.sql import functions as F
     k = np.asarray(knots, float)
     values = _spark_values(engine, rel, col)
     at_or_below = Bucketizer(splits=[-np.inf, *k, np.inf], inputCol="x", outputCol="b1", handleInvalid="keep")
     strictly = Bucketizer(splits=[-np.inf, *np.nextafter(k, np.inf), np.inf], inputCol="x", outputCol="b2", handleInvalid="keep")
-    rows = strictly.transform(at_or_below.transform(values)).groupBy("b1", "b2").count().collect()
+    rows = strictly.transform(at_or_below.transform(values)).groupBy("b1", "b2").agg(F.count("*"), F.min("x"), F.max("x")).collect()
     c1, c2 = np.zeros(len(k) + 2), np.zeros(len(k) + 2)          # the last slot: NaN, above every knot
-    for b1, b2, n in rows: c1[int(b1)] += n; c2[int(b2)] += n
+    for b1, b2, n, _, _ in rows: c1[int(b1)] += n; c2[int(b2)] += n
+    finite = [(lo, hi) for *_, lo, hi in rows if lo is not None and np.isfinite(lo)]
     # a value is below knot j when fewer than j + 1 knots are at or below it; at or below it when fewer than j + 1 are below it
-    return np.cumsum(c1)[:len(k)], np.cumsum(c2)[:len(k)]
+    return (np.cumsum(c1)[:len(k)], np.cumsum(c2)[:len(k)], min((lo for lo, _ in finite), default=np.nan),
+            max((hi for _, hi in finite), default=np.nan))
 
 def _order_statistics(engine, rel: str, col: str, ranks, knots, below, at_or_below) -> dict:
     "The exact values at 0-based `ranks`, from the knots' exact counts: a rank held by a knot is that knot; the others lie "
@@ -217,17 +226,34 @@ def ks_bounds_from_counts(knots, ref_below, ref_at, n1: int, cur_below, cur_at, 
     low = float(exact.max())
     return {"ks_low": low, "ks_high": float(max(low, np.maximum(r_hi - c_lo, c_hi - r_lo).max()))}
 
+def wasserstein_bounds_from_counts(knots, ref_below, ref_at, n1: int, cur_below, cur_at, n2: int, smallest: float, largest: float) -> dict:
+    """Lower and upper bounds on the Wasserstein distance ∫|F_ref − F_cur| from both sides' exact counts at the same knots.
+    Between knots each distribution function lies between its value at the left knot and just below the right one, so
+    |F_ref − F_cur| there lies between the brackets' smallest and largest gap; beyond the outer knots (out to `smallest`
+    and `largest`, over both data sets) the gap is at most the outer brackets' width"""
+    k = np.asarray(knots, float)
+    r_lt, r_le = np.asarray(ref_below, float) / n1, np.asarray(ref_at, float) / n1
+    c_lt, c_le = np.asarray(cur_below, float) / n2, np.asarray(cur_at, float) / n2
+    width = np.diff(k)
+    r_lo, r_hi, c_lo, c_hi = r_le[:-1], r_lt[1:], c_le[:-1], c_lt[1:]
+    high = np.maximum(np.abs(r_hi - c_lo), np.abs(c_hi - r_lo))
+    low = np.maximum(0.0, np.maximum(r_lo - c_hi, c_lo - r_hi))
+    tails = max(r_lt[0], c_lt[0]) * max(k[0] - smallest, 0.0) + max(1 - r_le[-1], 1 - c_le[-1]) * max(largest - k[-1], 0.0)
+    return {"wasserstein_low": float((low * width).sum()), "wasserstein_high": float((high * width).sum() + tails)}
+
 # %% ../nbs/31a_profile.ipynb #p015
 def _numeric_against_spark(engine, cur: str, col: str, p: dict, n1: int, n2: int) -> dict:
     "A numeric column's row against its profile on Spark: exact bins from counts, KS bounded from both sides' counts at the knots"
     edges = np.asarray(p["edges"])
     cc = np.diff(np.r_[0, counts_at_or_below(engine, cur, quote_ident(col), edges), n2]).astype(float)
-    kb = ks_bounds_from_counts(p["knots"], p["below"], p["at_or_below"], n1, *spark_counts_at(engine, cur, col, p["knots"]), n2)
-    ks = (kb["ks_low"] + kb["ks_high"]) / 2
-    row = numeric_row(np.asarray(p["bins"], float), cc, edges, ks_stat=ks, ks_p_value=ks_asymptotic_p(ks, n1, n2), wasserstein=None,
-                      reference_sd=p["sd"], ks_bound=(kb["ks_high"] - kb["ks_low"]) / 2, wasserstein_bound=None)
-    row["flag"] = (row["flag"] + "; " if row["flag"] else "") + "Wasserstein not computed on Spark"
-    return row
+    cur_below, cur_at, smallest, largest = spark_counts_and_range(engine, cur, col, p["knots"])
+    kb = ks_bounds_from_counts(p["knots"], p["below"], p["at_or_below"], n1, cur_below, cur_at, n2)
+    wb = wasserstein_bounds_from_counts(p["knots"], p["below"], p["at_or_below"], n1, cur_below, cur_at, n2,
+                                        min(smallest, p["min"]), max(largest, p["max"]))
+    ks, w = (kb["ks_low"] + kb["ks_high"]) / 2, (wb["wasserstein_low"] + wb["wasserstein_high"]) / 2
+    return numeric_row(np.asarray(p["bins"], float), cc, edges, ks_stat=ks, ks_p_value=ks_asymptotic_p(ks, n1, n2), wasserstein=w,
+                       reference_sd=p["sd"], ks_bound=(kb["ks_high"] - kb["ks_low"]) / 2,
+                       wasserstein_bound=(wb["wasserstein_high"] - wb["wasserstein_low"]) / 2)
 
 def _numeric_against(con, cur: str, col: str, p: dict, n2: int) -> dict:
     "A numeric column's row against its profile `p`: exact bins, KS and Wasserstein from the knots with their bounds"

@@ -64,7 +64,8 @@ def test_drift_and_profile_on_spark(data, tmp_path):
         assert a["new_categories"] == b["new_categories"] and a["calibrated_drift"] == b["calibrated_drift"]
         if a["type"] == "numeric" and a["ks_stat"] is not None:            # KS from counts at the knots: within its bound
             assert abs(a["ks_stat"] - b["ks_stat"]) <= b["ks_bound"] + 1e-12, (name, a["ks_stat"], b["ks_stat"], b["ks_bound"])
-            assert b["wasserstein"] is None and "Wasserstein not computed on Spark" in b["flag"]
+            assert abs(a["wasserstein"] - b["wasserstein"]) <= b["wasserstein_bound"] + 1e-9, (name, a["wasserstein"], b["wasserstein"], b["wasserstein_bound"])
+            assert b["wasserstein_bound"] < 0.05 * max(a["wasserstein"], a["reference_sd"]), (name, b["wasserstein_bound"])
     assert spark.body["status"] == duck.body["status"] and spark.provenance["engine"] == "spark"
     # a profile made on Spark, stored, then used by DuckDB: the same exact numbers
     made = run_mlbench("profile", "--data", data/"ref.parquet", "--name", "ref_spark", "--engine", "spark", "--workspace", tmp_path/"ws.duckdb", "--quiet")
@@ -85,9 +86,9 @@ def test_spark_refusals_are_one_line(data, tmp_path):
     assert proc.returncode == 2 and "Spark at spark://192.0.2.1:7077" in proc.stderr and len(problem_lines(proc.stderr)) == 1, proc.stderr
     proc = run_mlbench(*base, "--spark-master", "sc://192.0.2.1:15002", env={"MLBENCH_SPARK_TIMEOUT": "5"}, timeout=120)   # Spark Connect
     assert proc.returncode == 2 and "Spark at sc://192.0.2.1:15002 did not answer within 5 s" in proc.stderr and len(problem_lines(proc.stderr)) == 1, proc.stderr
-    drift = run_mlbench("drift", "--reference", data/"ref.parquet", "--current", data/"cur.parquet", "--engine", "spark",
-                        "--numeric-method", "wasserstein", "--out", tmp_path/"d", "--quiet")
-    assert drift.returncode == 2 and "Spark does not bring back" in drift.stderr and len(problem_lines(drift.stderr)) == 1, drift.stderr
+    drift = run_mlbench("drift", "--reference", data/"ref.parquet", "--current", tmp_path/"no_such_folder/", "--engine", "spark",
+                        "--out", tmp_path/"d", "--quiet")
+    assert drift.returncode == 2 and "not found" in drift.stderr and len(problem_lines(drift.stderr)) == 1, drift.stderr
     assert not (tmp_path/"r").exists() and not (tmp_path/"d").exists()
 
 
