@@ -356,10 +356,10 @@ def _segment_labels(values: "pd.Series", counts: "pd.Series") -> "pd.Series":
     return label.where(label.isin(top), "(other)")
 
 
-def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *, threshold: float = 0.5) -> tuple[str, dict, list]:
-    """Every metric of a scored relation, without intervals, as `metrics.compute_metrics` gives them: (task, name -> value,
-    approximations). Binary when the target is boolean or only 0/1, else regression. What drift's performance change
-    uses on Spark"""
+def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *, threshold: float = 0.5) -> dict:
+    """Every metric of a scored relation, without intervals, as `metrics.compute_metrics` gives them: `{task, metrics,
+    approximations, reliability}` (the reliability table for a classifier, else None). Binary when the target is boolean
+    or only 0/1, else regression. What drift's performance change and a profile's reference performance use on Spark"""
     for what, c in (("target", target), ("score", score)):
         if c not in types: raise InputError(f"unknown {what} column {c!r} (columns: {', '.join(types)})")
     rows, with_target, missing_score, not_01, y_mean = engine.execute(target_summary_sql(rel, target, score)).fetchone()
@@ -373,12 +373,13 @@ def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *
         cells = Cells.from_frame(df, df.target.isin({t for t, p in zip(texts, positive) if p}).to_numpy())
         pos, neg = cells.per_bin(cells.n * cells.y), cells.per_bin(cells.n * (1 - cells.y))
         got = binary_from_cells(cells, n_resamples=0, seed=0)
-        return "binary", {k: i.value for k, i in got.items()}, [
+        return {"task": "binary", "metrics": {k: i.value for k, i in got.items()}, "reliability": histogram_reliability(cells), "approximations": [
             {"metric": "roc_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's pairs as ties", "bound": auc_bound(pos, neg)},
-            {"metric": "pr_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's rows tied", "bound": average_precision_bound(pos, neg)}]
+            {"metric": "pr_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's rows tied", "bound": average_precision_bound(pos, neg)}]}
     if kind != "numeric": raise InputError(f"target {target!r} has type {types[target]}; the performance change needs a 0/1 or numeric target")
     cells = engine.execute(regression_moments_sql(rel, target, score), [y_mean, y_mean]).df()
-    return "regression", {k: i.value for k, i in regression_from_moments(cells, n_resamples=0, seed=0).items()}, []
+    return {"task": "regression", "metrics": {k: i.value for k, i in regression_from_moments(cells, n_resamples=0, seed=0).items()},
+            "reliability": None, "approximations": []}
 
 
 def _top_rows(engine, sql: str, params: list, columns: list) -> list:

@@ -505,8 +505,9 @@ def _run_drift_spark(reference: str, current: str, *, columns, prediction, targe
             perf["reference"] = stored["metrics"]
         for side, rel in (("reference", ref), ("current", cur)):
             if rel is None: continue
-            _, perf[side], approx = aggregated_metrics(spark, rel, spark.columns(rel), target, prediction)
-            approximations += [a | {"side": side} for a in approx]
+            got = aggregated_metrics(spark, rel, spark.columns(rel), target, prediction)
+            perf[side] = got["metrics"]
+            approximations += [a | {"side": side} for a in got["approximations"]]
         performance = {"reference": perf["reference"], "current": perf["current"],
                        "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}, "approximations": approximations}
     windows = None

@@ -99,6 +99,13 @@ CALIBRATION_BINS = 10
 
 def _reference_performance(con, rel: str, score: str, target: str) -> dict:
     "The metrics of `score` against `target` (as `drift` computes them for the performance change) and a calibration table"
+    if getattr(con, "name", "") == "spark":          # from the score histogram or error sums (`aggregated_evaluation`)
+        from mlbench.aggregated_evaluation import aggregated_metrics
+        got = aggregated_metrics(con, rel, con.columns(rel), target, score)
+        table = None if got["reliability"] is None else [
+            {"bin": int(i), "rows": int(r["count"]), "mean_score": float(r["mean_score"]), "positive_rate": float(r["positive_rate"])}
+            for i, r in got["reliability"].iterrows() if r["count"] > 0]
+        return {"score": score, "target": target, "metrics": got["metrics"], "calibration": table, "approximations": got["approximations"]}
     from mlbench.metrics import compute_metrics
     s, y = quote_ident(score), quote_ident(target)
     df = con.execute(f"SELECT {y} AS y, {s} AS p FROM {rel} WHERE {y} IS NOT NULL AND {s} IS NOT NULL").df()
@@ -109,7 +116,7 @@ def _reference_performance(con, rel: str, score: str, target: str) -> dict:
             f"SELECT least(floor({s}::DOUBLE * {CALIBRATION_BINS}), {CALIBRATION_BINS - 1})::INT AS b, count(*), avg({s}::DOUBLE), "
             f"avg({y}::DOUBLE) FROM {rel} WHERE {y} IS NOT NULL AND {s} IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()]
     return {"score": score, "target": target, "metrics": compute_metrics("binary" if binary else "regression", df.y, df.p),
-            "calibration": table}
+            "calibration": table, "approximations": []}
 
 def profile_relation(
     con, rel: str,                 # a DuckDB connection and the relation to profile
@@ -121,8 +128,6 @@ def profile_relation(
 ) -> dict:
     "The profile of `rel`: the schema, rows, and each column's statistics (see above)"
     if (score is None) != (target is None): raise InputError("--score and --target go together: the reference performance needs both")
-    if score and getattr(con, "name", "") == "spark":
-        raise InputError("--score/--target (the reference performance) are not computed on Spark yet; profile them with --engine duckdb")
     schema = con.columns(rel) if getattr(con, "name", "") == "spark" else relation_columns(con, rel)
     for what, c in (("score", score), ("target", target)):
         if c and c not in schema: raise InputError(f"{what} column {c!r} is not in the data (columns: {', '.join(schema)})")

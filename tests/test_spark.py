@@ -257,3 +257,18 @@ def test_drift_windows_and_performance_on_spark(data, tmp_path):
         for k, v in duck["performance"][side].items():
             assert abs(spark["performance"][side][k] - v) <= bounds.get((side, k), 1e-9 * max(1, abs(v))), (side, k, v, spark["performance"][side][k])
     assert spark["performance"]["change"]["roc_auc"] < -0.05 and spark["status"] == duck["status"]
+    # a reference profile with its performance, made on Spark: the same calibration table and metrics (within the bounds)
+    ws = tmp_path/"ws.duckdb"
+    for engine in ("duckdb", "spark"):
+        made = run_mlbench("profile", "--data", tmp_path/"ref.parquet", "--name", f"ref_{engine}", "--score", "score", "--target", "churned",
+                           "--engine", engine, "--workspace", ws, "--quiet")
+        assert made.returncode == 0, made.stderr
+    from mlbench.profile import load_profile
+    d, s = (load_profile(f"profile:ref_{e}", ws).profile["performance"] for e in ("duckdb", "spark"))
+    assert [(r["bin"], r["rows"]) for r in d["calibration"]] == [(r["bin"], r["rows"]) for r in s["calibration"]]
+    assert all(close(a["mean_score"], b["mean_score"]) for a, b in zip(d["calibration"], s["calibration"]))
+    bounds = {x["metric"]: x["bound"] for x in s["approximations"]}
+    assert all(abs(d["metrics"][k] - s["metrics"][k]) <= bounds.get(k, 1e-9) for k in d["metrics"]), (d["metrics"], s["metrics"])
+    against = mlbench.drift(reference="profile:ref_spark", current=str(tmp_path/"cur.parquet"), prediction="score", target="churned",
+                            engine="spark", workspace=str(ws)).body
+    assert against["performance"]["reference"] == s["metrics"] and close(against["performance"]["current"]["log_loss"], duck["performance"]["current"]["log_loss"])
