@@ -30,8 +30,9 @@ __all__ = ['stats', 'distance', 'pd', 'PSI_FLOOR', 'KS_EXACT_MAX', 'DECILES', 'C
            'js_distance', 'DriftConfig', 'deciles_from_ranks', 'counts_at_or_below', 'merged_sd', 'ks_asymptotic_p',
            'numeric_row', 'category_counts', 'categorical_row', 'severity', 'psi_null_p_value', 'with_drift_rule',
            'no_duckdb_progress_bar', 'per_column', 'compare_relations', 'finish_comparison', 'is_profile_reference',
-           'drift_headline', 'run_drift', 'distribution_figure', 'windows_figure', 'check_drift', 'compute_drift',
-           'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view', 'performance_view']
+           'drift_headline', 'run_drift', 'performance_change', 'distribution_figure', 'windows_figure', 'check_drift',
+           'compute_drift', 'drift_verdict', 'drift_summary', 'columns_frame', 'drifted_view', 'windows_view',
+           'performance_view']
 
 # %% ../nbs/31_drift.ipynb #c005
 PSI_FLOOR = 1e-4
@@ -435,20 +436,11 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
         performance = None
         if prediction and target:
             from mlbench.metrics import compute_metrics
-            perf = {}
-            if profile:
-                stored = profile.get("performance") or {}
-                if (stored.get("score"), stored.get("target")) != (prediction, target):
-                    raise InputError(f"the reference profile holds no performance of {prediction!r} against {target!r}; make it with "
-                                     f"mlbench profile --data ... --score {prediction} --target {target}")
-                perf["reference"] = stored["metrics"]
-            for side, rel in (("reference", ref), ("current", cur)):
-                if rel is None: continue
+            def measure(rel):
                 df = con.execute(f"SELECT {quote_ident(target)} AS y, {quote_ident(prediction)} AS p FROM {rel} "
                                  f"WHERE {quote_ident(target)} IS NOT NULL AND {quote_ident(prediction)} IS NOT NULL").df()
-                perf[side] = compute_metrics("binary" if set(df.y.unique()) <= {0, 1} else "regression", df.y, df.p)
-            performance = {"reference": perf["reference"], "current": perf["current"],
-                           "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}, "approximations": []}
+                return compute_metrics("binary" if set(df.y.unique()) <= {0, 1} else "regression", df.y, df.p), []
+            performance = performance_change(profile, ref, cur, prediction, target, measure)
         windows = None
         if time:
             t = quote_ident(time)
@@ -461,6 +453,24 @@ def run_drift(reference: str, current: str, *, columns=None, prediction: str | N
                 windows.append(_window_summary({"window_start": str(s), "rows": con.execute(f"SELECT count(*) FROM {sub}").fetchone()[0],
                                 "share_drifted": w["share_drifted"], "columns": {r["name"]: r["psi"] for r in w["columns"]}}, w["columns"]))
     return _drift_report(res, left_out, config, performance, windows)
+
+def performance_change(profile: dict | None, ref: str | None, cur: str, prediction: str, target: str, measure) -> dict:
+    """The metrics of `prediction` against `target` on the reference (or the stored profile's, when `ref` is None) and on
+    the current data, and their change. `measure(rel)` gives a relation's metrics and the approximations it made
+    (rows in memory on DuckDB, the score histogram on Spark)"""
+    perf, approximations = {}, []
+    if ref is None:
+        stored = (profile or {}).get("performance") or {}
+        if (stored.get("score"), stored.get("target")) != (prediction, target):
+            raise InputError(f"the reference profile holds no performance of {prediction!r} against {target!r}; make it with "
+                             f"mlbench profile --data ... --score {prediction} --target {target}")
+        perf["reference"] = stored["metrics"]
+    for side, rel in (("reference", ref), ("current", cur)):
+        if rel is None: continue
+        perf[side], approx = measure(rel)
+        approximations += [a | {"side": side} for a in approx]
+    return {"reference": perf["reference"], "current": perf["current"],
+            "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}, "approximations": approximations}
 
 def _run_drift_spark(reference: str, current: str, *, columns, prediction, target, time, window, config: DriftConfig, workspace,
                      spark_master, progress: bool) -> dict:
@@ -496,20 +506,10 @@ def _run_drift_spark(reference: str, current: str, *, columns, prediction, targe
     res = compare_to_profile(spark, profile, cur, cols, config, progress="drift" if progress else None)
     performance = None
     if prediction and target:
-        perf, approximations = {}, []
-        if ref is None:
-            stored = profile.get("performance") or {}
-            if (stored.get("score"), stored.get("target")) != (prediction, target):
-                raise InputError(f"the reference profile holds no performance of {prediction!r} against {target!r}; make it with "
-                                 f"mlbench profile --data ... --score {prediction} --target {target}")
-            perf["reference"] = stored["metrics"]
-        for side, rel in (("reference", ref), ("current", cur)):
-            if rel is None: continue
+        def measure(rel):
             got = aggregated_metrics(spark, rel, spark.columns(rel), target, prediction)
-            perf[side] = got["metrics"]
-            approximations += [a | {"side": side} for a in got["approximations"]]
-        performance = {"reference": perf["reference"], "current": perf["current"],
-                       "change": {k: perf["current"][k] - perf["reference"][k] for k in perf["reference"]}, "approximations": approximations}
+            return got["metrics"], got["approximations"]
+        performance = performance_change(profile if ref is None else None, ref, cur, prediction, target, measure)
     windows = None
     if time:
         bucket = spark_time_bucket(f"CAST(`{time}` AS TIMESTAMP)", window)
