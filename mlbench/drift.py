@@ -498,10 +498,12 @@ def _run_drift_spark(reference: str, current: str, *, columns, prediction, targe
         for what, c in (("prediction", prediction), ("target", target)):
             if c and target and prediction and c not in ref_cols:
                 raise InputError(f"{what} column {c!r} is not in the reference data; the performance change needs it in both")
-        profile = profile_relation(spark, ref, [c for c in columns if c != time] if columns else None, progress=progress)
-    left_out = {c: why for c, why in profile["left_out"].items() if c in cur_cols and c not in (prediction, target)}
-    if time: left_out[time] = "time column of the windows"
+        wanted = [*(c for c in columns if c != time), *([prediction] if prediction and prediction not in columns else [])] if columns else None
+        profile = profile_relation(spark, ref, wanted, progress=progress)
+    left_out = {} if columns else {c: why for c, why in profile["left_out"].items() if c in cur_cols and c not in (prediction, target)}
+    if time and not columns: left_out[time] = "time column of the windows"        # as the DuckDB path reports them
     cols = list(columns) if columns else [c for c in profile["columns"] if c in cur_cols and c not in left_out]
+    if cols and prediction and prediction not in cols: cols.append(prediction)          # as the DuckDB path compares them
     if time: cols = [c for c in cols if c != time]
     res = compare_to_profile(spark, profile, cur, cols, config, progress="drift" if progress else None)
     performance = None

@@ -244,13 +244,13 @@ def test_drift_windows_and_performance_on_spark(data, tmp_path):
         df["score"] = 1 / (1 + np.exp(-(1.5 * df.churned - 1 + noise * (1 + i))))     # worse on the current data
         df.to_parquet(tmp_path/f"{('ref', 'cur')[i]}.parquet")
     opts = dict(reference=str(tmp_path/"ref.parquet"), current=str(tmp_path/"cur.parquet"), time="signup_at", window="1w",
-                prediction="score", target="churned", workspace=str(tmp_path/"ws.duckdb"))
+                prediction="score", target="churned", columns=["tenure_months", "monthly_charges", "plan"], workspace=str(tmp_path/"ws.duckdb"))
     duck, spark = (mlbench.drift(**opts, engine=e).body for e in ("duckdb", "spark"))
     assert [w["window_start"] for w in duck["windows"]] == [w["window_start"] for w in spark["windows"]] and len(duck["windows"]) >= 4
     for a, b in zip(duck["windows"], spark["windows"]):
         assert a["rows"] == b["rows"] and a.keys() == b.keys() and a["major"] == b["major"]
         assert all(close(a["columns"][k], b["columns"][k]) for k in a["columns"]), (a["columns"], b["columns"])
-    assert duck["left_out"]["signup_at"] == spark["left_out"]["signup_at"]
+    assert duck["left_out"] == spark["left_out"]
     bounds = {(x["side"], x["metric"]): x["bound"] for x in spark["performance"]["approximations"]}
     assert duck["performance"]["approximations"] == [] and set(bounds) == {(s, m) for s in ("reference", "current") for m in ("roc_auc", "pr_auc")}
     for side in ("reference", "current"):
@@ -261,7 +261,7 @@ def test_drift_windows_and_performance_on_spark(data, tmp_path):
     ws = tmp_path/"ws.duckdb"
     for engine in ("duckdb", "spark"):
         made = run_mlbench("profile", "--data", tmp_path/"ref.parquet", "--name", f"ref_{engine}", "--score", "score", "--target", "churned",
-                           "--engine", engine, "--workspace", ws, "--quiet")
+                           "--columns", "tenure_months,plan,score", "--engine", engine, "--workspace", ws, "--quiet")
         assert made.returncode == 0, made.stderr
     from mlbench.profile import load_profile
     d, s = (load_profile(f"profile:ref_{e}", ws).profile["performance"] for e in ("duckdb", "spark"))
@@ -270,5 +270,5 @@ def test_drift_windows_and_performance_on_spark(data, tmp_path):
     bounds = {x["metric"]: x["bound"] for x in s["approximations"]}
     assert all(abs(d["metrics"][k] - s["metrics"][k]) <= bounds.get(k, 1e-9) for k in d["metrics"]), (d["metrics"], s["metrics"])
     against = mlbench.drift(reference="profile:ref_spark", current=str(tmp_path/"cur.parquet"), prediction="score", target="churned",
-                            engine="spark", workspace=str(ws)).body
+                            columns=["tenure_months"], engine="spark", workspace=str(ws)).body
     assert against["performance"]["reference"] == s["metrics"] and close(against["performance"]["current"]["log_loss"], duck["performance"]["current"]["log_loss"])
