@@ -640,7 +640,11 @@ def windows_view(result: Result) -> list:
 def performance_view(result: Result) -> list:
     "The evaluation metrics on the reference and the current data, and their change"
     p = result.body["performance"]
-    return [pd.DataFrame(p).rename_axis("metric")] if p else ["Give --prediction and --target, present in both data sets, to see the performance change."]
+    if not p: return ["Give --prediction and --target, present in both data sets, to see the performance change."]
+    out = [pd.DataFrame({k: p[k] for k in ("reference", "current", "change")}).rename_axis("metric")]
+    for a in p.get("approximations") or []:
+        out.append(f"{a['metric']} on the {a['side']} data: {a['method']}; within {a['bound']:.2g} of the exact value.")
+    return out
 
 DRIFT = register(ReportKind(
     "drift", DriftConfig, compute_drift, headline=drift_headline, verdict=drift_verdict, check=check_drift,
