@@ -201,7 +201,7 @@ def _resampled_sum(total: np.ndarray, square: np.ndarray, n: np.ndarray, K: np.n
 
 
 def binary_from_cells(c: Cells, *, n_resamples: int, seed: int, threshold_bin: int | None = None,
-                      confidence: float = 0.95, chunk: int = 32) -> dict:
+                      confidence: float = 0.95, chunk: int = 8) -> dict:
     """Point values and Poisson-bootstrap intervals of every binary metric from the histogram. A Poisson(1) weight per row
     summed over a cell of n rows is a Poisson(n) count: the resamples are drawn per cell, exactly as row weights would give"""
     from mlbench.bootstrap import Interval
@@ -366,7 +366,7 @@ def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *
     if with_target == missing_score: raise InputError(f"no row has both {target!r} and {score!r}; nothing to measure")
     kind = column_kind(types[target])
     if kind == "boolean" or (kind == "numeric" and not_01 == 0):
-        df = engine.execute(binary_cells_sql(rel, target, score), [threshold]).df()
+        df = _frame(engine.execute(binary_cells_sql(rel, target, score), [threshold]))
         texts = sorted(set(df.target))
         positive, _ = _positive_of(texts, kind, None, target)
         if df.s_min.min() < 0 or df.s_max.max() > 1: raise InputError(f"scores must be probabilities in [0, 1]; {score!r} is not")
@@ -377,9 +377,22 @@ def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *
             {"metric": "roc_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's pairs as ties", "bound": auc_bound(pos, neg)},
             {"metric": "pr_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's rows tied", "bound": average_precision_bound(pos, neg)}]}
     if kind != "numeric": raise InputError(f"target {target!r} has type {types[target]}; the performance change needs a 0/1 or numeric target")
-    cells = engine.execute(regression_moments_sql(rel, target, score), [y_mean, y_mean]).df()
+    cells = _frame(engine.execute(regression_moments_sql(rel, target, score), [y_mean, y_mean]))
     return {"task": "regression", "metrics": {k: i.value for k, i in regression_from_moments(cells, n_resamples=0, seed=0).items()},
             "reliability": None, "approximations": []}
+
+
+def _frame(cursor) -> "pd.DataFrame":
+    "A query's rows as a DataFrame: on Spark through Arrow (the histogram's ~10^5 rows as Python Row objects would take a GB)"
+    frame = getattr(cursor, "frame", None)
+    if frame is None: return cursor.df()
+    spark = frame.sparkSession
+    before = spark.conf.get("spark.sql.execution.arrow.pyspark.enabled")
+    spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+    try: return frame.toPandas()
+    finally:
+        spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", before)
+        for cached in cursor.cached: cached.unpersist()
 
 
 def _top_rows(engine, sql: str, params: list, columns: list) -> list:
@@ -425,7 +438,7 @@ def evaluate_aggregated(engine, rel: str, types: dict, config, *, source: dict) 
     seg_results = []
     if task == "binary":
         param = rule.value if rule.kind == "fixed" else 0.5
-        frames = [engine.execute(binary_cells_sql(rel, target, score, c), [param]).df() for c in (segments or [None])]
+        frames = [_frame(engine.execute(binary_cells_sql(rel, target, score, c), [param])) for c in (segments or [None])]
         texts = sorted(set(frames[0].target))
         positive, positive_label = _positive_of(texts, kind, config.positive, target)
         pos_texts = {t for t, p in zip(texts, positive) if p}
@@ -468,7 +481,7 @@ def evaluate_aggregated(engine, rel: str, types: dict, config, *, source: dict) 
         for k in errors:
             for r in errors[k]: r["target"] = int(bool(r["target"]))
     else:
-        frames = [engine.execute(regression_moments_sql(rel, target, score, c, config.interval), [y_mean, y_mean]).df()
+        frames = [_frame(engine.execute(regression_moments_sql(rel, target, score, c, config.interval), [y_mean, y_mean]))
                   for c in (segments or [None])]
         sums = frames[0].drop(columns=["segment", "e2_bin", "ape_bin"]).sum().to_dict()
         n = int(sums["n"])
