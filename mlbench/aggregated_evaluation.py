@@ -22,9 +22,9 @@ pd = lazy_module("pandas")
 # %% auto #0
 __all__ = ['pd', 'HISTOGRAM_BINS', 'TOP_ROWS', 'REGRESSION_TERMS', 'SPARK_REFUSED', 'target_summary_sql', 'binary_cells_sql',
            'regression_moments_sql', 'Cells', 'histogram_auc', 'histogram_average_precision', 'auc_bound',
-           'average_precision_bound', 'binary_from_cells', 'histogram_threshold_table', 'histogram_curves',
-           'histogram_reliability', 'regression_from_moments', 'check_aggregated', 'aggregated_metrics',
-           'evaluate_aggregated']
+           'average_precision_bound', 'binary_from_cells', 'histogram_approximations', 'histogram_threshold_table',
+           'histogram_curves', 'histogram_reliability', 'regression_from_moments', 'check_aggregated',
+           'aggregated_metrics', 'evaluate_aggregated']
 
 # %% ../nbs/19a_aggregated_evaluation.ipynb #a006
 HISTOGRAM_BINS = 102_400     # 100 × 1024: every step of the 0.01 threshold grid is a bin edge
@@ -221,6 +221,15 @@ def binary_from_cells(c: Cells, *, n_resamples: int, seed: int, threshold_bin: i
 
 
 # %% ../nbs/19a_aggregated_evaluation.ipynb #a015
+def histogram_approximations(c: Cells) -> list:
+    "What the histogram approximates, and by how much at most: ROC AUC and average precision (`approximations` in the JSON)"
+    pos, neg = c.per_bin(c.n * c.y), c.per_bin(c.n * (1 - c.y))
+    return [{"metric": "roc_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's pairs as ties",
+             "bound": auc_bound(pos, neg)},
+            {"metric": "pr_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's rows tied",
+             "bound": average_precision_bound(pos, neg)}]
+
+
 def histogram_threshold_table(c: Cells, *, fp_cost: float = 1.0, fn_cost: float = 1.0) -> "pd.DataFrame":
     "`thresholds.threshold_table` from the histogram: the grid's thresholds are bin edges, so the counts are the same"
     edges = np.arange(len(GRID)) * (HISTOGRAM_BINS // 100)              # threshold k/100 starts bin k·1024
@@ -371,11 +380,9 @@ def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *
         positive, _ = _positive_of(texts, kind, None, target)
         if df.s_min.min() < 0 or df.s_max.max() > 1: raise InputError(f"scores must be probabilities in [0, 1]; {score!r} is not")
         cells = Cells.from_frame(df, df.target.isin({t for t, p in zip(texts, positive) if p}).to_numpy())
-        pos, neg = cells.per_bin(cells.n * cells.y), cells.per_bin(cells.n * (1 - cells.y))
         got = binary_from_cells(cells, n_resamples=0, seed=0)
-        return {"task": "binary", "metrics": {k: i.value for k, i in got.items()}, "reliability": histogram_reliability(cells), "approximations": [
-            {"metric": "roc_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's pairs as ties", "bound": auc_bound(pos, neg)},
-            {"metric": "pr_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's rows tied", "bound": average_precision_bound(pos, neg)}]}
+        return {"task": "binary", "metrics": {k: i.value for k, i in got.items()}, "reliability": histogram_reliability(cells),
+                "approximations": histogram_approximations(cells)}
     if kind != "numeric": raise InputError(f"target {target!r} has type {types[target]}; the performance change needs a 0/1 or numeric target")
     cells = _frame(engine.execute(regression_moments_sql(rel, target, score), [y_mean, y_mean]))
     return {"task": "regression", "metrics": {k: i.value for k, i in regression_from_moments(cells, n_resamples=0, seed=0).items()},
@@ -452,11 +459,7 @@ def evaluate_aggregated(engine, rel: str, types: dict, config, *, source: dict) 
         threshold_rule = str(rule)
         tbin = None if rule.kind == "fixed" else int(round(threshold * 100)) * (HISTOGRAM_BINS // 100)
         metrics = binary_from_cells(whole, n_resamples=config.n_resamples, seed=config.seed, threshold_bin=tbin)
-        pos, neg = whole.per_bin(whole.n * whole.y), whole.per_bin(whole.n * (1 - whole.y))
-        approximations = [{"metric": "roc_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's pairs as ties",
-                           "bound": auc_bound(pos, neg)},
-                          {"metric": "pr_auc", "method": f"score histogram of {HISTOGRAM_BINS:,} equal-width bins, a bin's rows tied",
-                           "bound": average_precision_bound(pos, neg)}]
+        approximations = histogram_approximations(whole)
         n, positive_rate = int(whole.n.sum()), float((whole.n * whole.y).sum() / whole.n.sum())
         rel_table = histogram_reliability(whole)
         calibration = {"ece": metrics["ece"].value, "bins": _records(rel_table), "recalibration": None}

@@ -259,11 +259,10 @@ def test_drift_windows_and_performance_on_spark(data, tmp_path):
     assert spark["performance"]["change"]["roc_auc"] < -0.05 and spark["status"] == duck["status"]
     # a reference profile with its performance, made on Spark: the same calibration table and metrics (within the bounds)
     ws = tmp_path/"ws.duckdb"
-    for engine in ("duckdb", "spark"):
-        made = run_mlbench("profile", "--data", tmp_path/"ref.parquet", "--name", f"ref_{engine}", "--score", "score", "--target", "churned",
-                           "--columns", "tenure_months,plan,score", "--engine", engine, "--workspace", ws, "--quiet")
-        assert made.returncode == 0, made.stderr
-    from mlbench.profile import load_profile
+    from mlbench.profile import load_profile, make_profile
+    for engine in ("duckdb", "spark"):              # in this process: the module's Spark session (the CLI's profile is tested above)
+        make_profile(str(tmp_path/"ref.parquet"), name=f"ref_{engine}", score="score", target="churned",
+                     columns=["tenure_months", "plan", "score"], engine=engine, workspace=ws)
     d, s = (load_profile(f"profile:ref_{e}", ws).profile["performance"] for e in ("duckdb", "spark"))
     assert [(r["bin"], r["rows"]) for r in d["calibration"]] == [(r["bin"], r["rows"]) for r in s["calibration"]]
     assert all(close(a["mean_score"], b["mean_score"]) for a, b in zip(d["calibration"], s["calibration"]))
