@@ -390,16 +390,8 @@ def aggregated_metrics(engine, rel: str, types: dict, target: str, score: str, *
 
 
 def _frame(cursor) -> "pd.DataFrame":
-    "A query's rows as a DataFrame: on Spark through Arrow (the histogram's ~10^5 rows as Python Row objects would take a GB)"
-    frame = getattr(cursor, "frame", None)
-    if frame is None: return cursor.df()
-    spark = frame.sparkSession
-    before = spark.conf.get("spark.sql.execution.arrow.pyspark.enabled")
-    spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
-    try: return frame.toPandas()
-    finally:
-        spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", before)
-        for cached in cursor.cached: cached.unpersist()
+    "A query's rows as a DataFrame: on Spark through Arrow (`engine.SparkCursor.arrow_df`), on DuckDB as they come"
+    return cursor.arrow_df() if hasattr(cursor, "arrow_df") else cursor.df()
 
 
 def _top_rows(engine, sql: str, params: list, columns: list) -> list:
